@@ -1,0 +1,160 @@
+import { z } from 'zod';
+
+/** Environment-variable names, in one place so error messages and docs agree. */
+export const ENV = {
+  redisUrl: 'LOOKALIKE_REDIS_URL',
+  queuePrefix: 'LOOKALIKE_QUEUE_PREFIX',
+  storageUrl: 'LOOKALIKE_STORAGE_URL',
+  s3Endpoint: 'LOOKALIKE_S3_ENDPOINT',
+  s3Region: 'LOOKALIKE_S3_REGION',
+  s3AccessKeyId: 'LOOKALIKE_S3_ACCESS_KEY_ID',
+  s3SecretAccessKey: 'LOOKALIKE_S3_SECRET_ACCESS_KEY',
+  s3ForcePathStyle: 'LOOKALIKE_S3_FORCE_PATH_STYLE',
+  modelUrl: 'LOOKALIKE_MODEL_URL',
+  backend: 'LOOKALIKE_BACKEND',
+  concurrency: 'LOOKALIKE_CONCURRENCY',
+  httpHost: 'LOOKALIKE_HTTP_HOST',
+  httpPort: 'LOOKALIKE_HTTP_PORT',
+  dashboardUser: 'LOOKALIKE_DASHBOARD_USER',
+  dashboardPassword: 'LOOKALIKE_DASHBOARD_PASSWORD',
+  logLevel: 'LOG_LEVEL',
+} as const;
+
+export const DEFAULT_MODEL_URL = 'bundled:mobilenet_v2_140_224';
+export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendChoice = (typeof BACKENDS)[number];
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const redisUrl = z
+  .string()
+  .refine((v) => /^rediss?:\/\/[^\s]+$/.test(v), { message: 'expected a redis:// or rediss:// URL' });
+
+const storageUrl = z.string().refine((v) => /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(v) || /^file:\/\/\/.*/.test(v), {
+  message: 'expected s3://bucket[/prefix] or file:///absolute/path',
+});
+
+const modelUrl = z.string().refine((v) => /^(bundled:[\w.-]+|file:\/\/\/.+|https?:\/\/.+)$/.test(v), {
+  message: 'expected bundled:<name>, file:///path/model.json or http(s)://…/model.json',
+});
+
+const port = z.coerce.number({ message: 'expected a port number' }).int().min(0).max(65535);
+
+/** The schema of the environment, keyed by variable name. */
+const envSchema = z.object({
+  [ENV.redisUrl]: redisUrl.default('redis://127.0.0.1:6379'),
+  [ENV.queuePrefix]: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'expected letters, digits, _ or -')
+    .default('lookalike'),
+  [ENV.storageUrl]: storageUrl.optional(),
+  [ENV.s3Endpoint]: optionalString.pipe(z.url({ message: 'expected an http(s) URL' }).optional()),
+  [ENV.s3Region]: z.string().min(1).default('us-east-1'),
+  [ENV.s3AccessKeyId]: optionalString,
+  [ENV.s3SecretAccessKey]: optionalString,
+  [ENV.s3ForcePathStyle]: booleanFlag.optional(),
+  [ENV.modelUrl]: modelUrl.default(DEFAULT_MODEL_URL),
+  [ENV.backend]: z.enum(BACKENDS, { message: `expected one of ${BACKENDS.join(', ')}` }).default('auto'),
+  [ENV.concurrency]: z.coerce.number({ message: 'expected an integer' }).int().min(1).max(256).default(1),
+  [ENV.httpHost]: z.string().min(1).default('127.0.0.1'),
+  [ENV.httpPort]: port.default(8080),
+  [ENV.dashboardUser]: optionalString,
+  [ENV.dashboardPassword]: optionalString,
+  [ENV.logLevel]: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface S3Settings {
+  endpoint?: string;
+  region: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  forcePathStyle: boolean;
+}
+
+/** The project's one typed configuration. Every service reads it with `loadConfig()`. */
+export interface Config {
+  redisUrl: string;
+  queuePrefix: string;
+  /** `file:///abs/path` or `s3://bucket/prefix`. */
+  storageUrl: string;
+  s3: S3Settings;
+  modelUrl: string;
+  backend: BackendChoice;
+  concurrency: number;
+  http: { host: string; port: number };
+  dashboard: { user?: string; password?: string };
+  logLevel: string;
+}
+
+/** Thrown when the environment is invalid; the message names every bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface LoadConfigOptions {
+  /** Storage used when LOOKALIKE_STORAGE_URL is not set (local mode): defaults to ./.lookalike/storage. */
+  defaultStorageDir?: string;
+}
+
+/** Reads and validates the configuration from `env` (default `process.env`). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadConfigOptions = {}): Config {
+  const picked: Record<string, string | undefined> = {};
+  for (const name of Object.values(ENV)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') picked[name] = value;
+  }
+  const parsed = envSchema.safeParse(picked);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? '(environment)');
+        const got = picked[name];
+        return `${name}: ${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const accessKeyId = e[ENV.s3AccessKeyId];
+  const secretAccessKey = e[ENV.s3SecretAccessKey];
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
+    problems.push(`${ENV.s3AccessKeyId} and ${ENV.s3SecretAccessKey} must be set together`);
+  }
+  if ((e[ENV.dashboardUser] === undefined) !== (e[ENV.dashboardPassword] === undefined)) {
+    problems.push(`${ENV.dashboardUser} and ${ENV.dashboardPassword} must be set together`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const defaultDir = options.defaultStorageDir ?? `${process.cwd()}/.lookalike/storage`;
+  const endpoint = e[ENV.s3Endpoint];
+  return {
+    redisUrl: e[ENV.redisUrl],
+    queuePrefix: e[ENV.queuePrefix],
+    storageUrl: e[ENV.storageUrl] ?? `file://${defaultDir}`,
+    s3: {
+      ...(endpoint !== undefined ? { endpoint } : {}),
+      region: e[ENV.s3Region],
+      ...(accessKeyId !== undefined && secretAccessKey !== undefined
+        ? { credentials: { accessKeyId, secretAccessKey } }
+        : {}),
+      // Custom endpoints (MinIO, s3rver, Ceph) want path-style addressing; AWS itself does not.
+      forcePathStyle: e[ENV.s3ForcePathStyle] ?? endpoint !== undefined,
+    },
+    modelUrl: e[ENV.modelUrl],
+    backend: e[ENV.backend],
+    concurrency: e[ENV.concurrency],
+    http: { host: e[ENV.httpHost], port: e[ENV.httpPort] },
+    dashboard: { user: e[ENV.dashboardUser], password: e[ENV.dashboardPassword] },
+    logLevel: e[ENV.logLevel],
+  };
+}
