@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { rebuildSpecSchema } from './rebuild-spec';
+
+const rebuildId = z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a rebuild id');
+const shard = z.int().min(0);
+
+/** Steps of the orchestrator's parent job, in order. */
+export const REBUILD_STEPS = [
+  'plan',
+  'embed',
+  'fit',
+  'project',
+  'build-index',
+  'neighbours',
+  'merge',
+  'publish',
+  'done',
+] as const;
+export type RebuildStep = (typeof REBUILD_STEPS)[number];
+
+/** `rebuild` queue: one parent job per rebuild, advancing step by step. */
+export const rebuildJobSchema = z.object({
+  rebuildId,
+  spec: rebuildSpecSchema,
+  step: z.enum(REBUILD_STEPS).default('plan'),
+});
+export type RebuildJobData = z.infer<typeof rebuildJobSchema>;
+
+/** `embed` queue: embed one plan shard. */
+export const embedJobSchema = z.object({
+  rebuildId,
+  shard,
+  modelUrl: z.string().min(1).optional(),
+  batchSize: z.int().min(1).default(32),
+});
+export type EmbedJobData = z.infer<typeof embedJobSchema>;
+
+export const embedResultSchema = z.object({
+  planned: z.int().min(0),
+  embedded: z.int().min(0),
+  failed: z.int().min(0),
+  /** Of `embedded`, how many came from the content-hash cache. */
+  cached: z.int().min(0),
+  modelId: z.string(),
+  dim: z.int().min(1),
+  ms: z.number().min(0),
+});
+export type EmbedResult = z.infer<typeof embedResultSchema>;
+
+/** `reduce` queue, job name `fit`: fit PCA on a sample of every embedding shard. */
+export const fitJobSchema = z.object({
+  rebuildId,
+  shards: z.int().min(1),
+  dims: z.int().min(0),
+  sampleSize: z.int().min(2),
+});
+export type FitJobData = z.infer<typeof fitJobSchema>;
+
+export const fitResultSchema = z.object({
+  inputDim: z.int().min(1),
+  dims: z.int().min(0),
+  sampled: z.int().min(0),
+  /** Share of the total variance kept by the components. */
+  explainedVarianceRatio: z.number().min(0).max(1),
+  /** Explained variance ratio of each of the first components (at most 20). */
+  leadingRatios: z.array(z.number()),
+  ms: z.number().min(0),
+});
+export type FitResult = z.infer<typeof fitResultSchema>;
+
+/** `reduce` queue, job name `project`: project and L2-normalise one embedding shard. */
+export const projectJobSchema = z.object({ rebuildId, shard });
+export type ProjectJobData = z.infer<typeof projectJobSchema>;
+
+export const projectResultSchema = z.object({ rows: z.int().min(0), dim: z.int().min(1), ms: z.number().min(0) });
+export type ProjectResult = z.infer<typeof projectResultSchema>;
+
+/** `index` queue, job name `build-index`: concatenate reduced shards into one FAISS index. */
+export const buildIndexJobSchema = z.object({ rebuildId, shards: z.int().min(1) });
+export type BuildIndexJobData = z.infer<typeof buildIndexJobSchema>;
+
+export const buildIndexResultSchema = z.object({ rows: z.int().min(0), dim: z.int().min(1), ms: z.number().min(0) });
+export type BuildIndexResult = z.infer<typeof buildIndexResultSchema>;
+
+/** `index` queue, job name `neighbours`: all-neighbours query for rows [start, end). */
+export const neighboursJobSchema = z
+  .object({ rebuildId, part: z.int().min(0), start: z.int().min(0), end: z.int().min(0), k: z.int().min(1) })
+  .refine((v) => v.end > v.start, { message: 'end must be greater than start', path: ['end'] });
+export type NeighboursJobData = z.infer<typeof neighboursJobSchema>;
+
+export const neighboursResultSchema = z.object({ rows: z.int().min(0), ms: z.number().min(0) });
+export type NeighboursResult = z.infer<typeof neighboursResultSchema>;
+
+/** Job names on the shared queues. */
+export const JOB_NAMES = {
+  rebuild: 'rebuild',
+  embed: 'embed',
+  fit: 'fit',
+  project: 'project',
+  buildIndex: 'build-index',
+  neighbours: 'neighbours',
+  merge: 'merge',
+} as const;

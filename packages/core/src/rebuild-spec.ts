@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+function normaliseLocation(value: string): string {
+  const url = value.startsWith('/') ? `file://${value}` : value;
+  // Drop trailing slashes, but keep the root of `file:///`.
+  return url.length > 'file:///'.length ? url.replace(/\/+$/, '') : url;
+}
+
+/**
+ * A location: `s3://bucket/prefix`, `file:///abs/path`, or an absolute local path
+ * (normalised to `file://`).
+ */
+export const locationSchema = z
+  .string({ message: 'expected a location string' })
+  .trim()
+  .min(1, 'must not be empty')
+  .transform(normaliseLocation)
+  .refine((v) => /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(v) || /^file:\/\/\/.+/.test(v), {
+    message: 'expected s3://bucket/prefix, file:///path or an absolute path',
+  });
+
+/** What a user submits: the corpus and the options of one rebuild. */
+export const rebuildSpecSchema = z.strictObject({
+  /** Folder holding the H&M layout `0XX/0XXXXXXXXX.jpg` (the dataset's `images/` folder). */
+  images: locationSchema,
+  /** Optional `articles.csv`; articles listed there without an image are reported. */
+  articles: locationSchema.optional(),
+  /** Images per embedding shard (one `embed` job each). */
+  shardSize: z.int().min(1).max(100_000).default(1000),
+  /** PCA output dimensions; 0 = no reduction (vectors are only L2-normalised). */
+  pcaDims: z.int().min(0).max(4096).default(256),
+  /** Rows sampled across all shards to fit PCA. */
+  pcaSampleSize: z.int().min(2).max(200_000).default(20_000),
+  /** Neighbours per article. */
+  k: z.int().min(1).max(1000).default(20),
+  /** Query rows per `neighbours` job. */
+  neighbourRowsPerJob: z.int().min(1).max(1_000_000).default(10_000),
+  /** Model URL; the worker's configured model when absent. */
+  modelUrl: z.string().min(1).optional(),
+  /** Images per forward pass of the model. */
+  batchSize: z.int().min(1).max(1024).default(32),
+  /** Move `current` to this rebuild when it completes. */
+  publish: z.boolean().default(true),
+});
+
+export type RebuildSpecInput = z.input<typeof rebuildSpecSchema>;
+export type RebuildSpec = z.output<typeof rebuildSpecSchema>;
+
+/** Formats zod issues as `field: message` lines (HTTP 400 bodies and CLI errors). */
+export function describeIssues(error: z.ZodError): { field: string; message: string }[] {
+  return error.issues.map((issue) => ({
+    field: issue.path.length > 0 ? issue.path.join('.') : '(body)',
+    message: issue.message,
+  }));
+}
