@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 
 /** Environment-variable names, in one place so error messages and docs agree. */
@@ -140,7 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
   return {
     redisUrl: e[ENV.redisUrl],
     queuePrefix: e[ENV.queuePrefix],
-    storageUrl: e[ENV.storageUrl] ?? `file://${defaultDir}`,
+    storageUrl: e[ENV.storageUrl] ?? pathToFileURL(defaultDir).href,
     s3: {
       ...(endpoint !== undefined ? { endpoint } : {}),
       region: e[ENV.s3Region],

@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-/** Stages of a rebuild, in order. */
-export const STAGES = ['plan', 'embed', 'fit', 'project', 'build-index', 'neighbours', 'merge', 'recommend', 'publish'] as const;
-export type Stage = (typeof STAGES)[number];
+import type { RebuildStep } from './jobs';
 
 const REBUILD_ID = /^rb-\d{8}-\d{6}-[0-9a-f]{6}$/;
 const ID_PART = /^[A-Za-z0-9_-]+$/;
@@ -30,7 +28,7 @@ export function shardName(shard: number): string {
  * Adding a job whose id exists is a no-op in BullMQ, so submitting the same shard twice does nothing.
  * Never contains `:` (BullMQ rejects custom ids with `:`, or treats 3-part ones as legacy repeatable ids).
  */
-export function jobId(rebuildId: string, stage: Stage, shard?: number): string {
+export function jobId(rebuildId: string, stage: RebuildStep, shard?: number): string {
   if (!ID_PART.test(rebuildId)) throw new Error(`invalid rebuild id for a job id: ${JSON.stringify(rebuildId)}`);
   return shard === undefined ? `${rebuildId}.${stage}` : `${rebuildId}.${stage}.${shardName(shard)}`;
 }

@@ -4,3 +4,6 @@ export * from './logger';
 export * from './rebuild-spec';
 export * from './queues';
 export * from './jobs';
+export * from './manifest';
+export * from './plan';
+export * from './concurrency';

@@ -13,16 +13,21 @@ export const REBUILD_STEPS = [
   'build-index',
   'neighbours',
   'merge',
+  'recommend',
   'publish',
   'done',
 ] as const;
 export type RebuildStep = (typeof REBUILD_STEPS)[number];
+/** Steps that appear as stages in a manifest (every step but `done`). */
+export const STAGES_IN_MANIFEST = REBUILD_STEPS.filter((s) => s !== 'done');
 
 /** `rebuild` queue: one parent job per rebuild, advancing step by step. */
 export const rebuildJobSchema = z.object({
   rebuildId,
   spec: rebuildSpecSchema,
   step: z.enum(REBUILD_STEPS).default('plan'),
+  /** Whether the current step's child jobs have been added (the step then waits for them). */
+  started: z.boolean().default(false),
 });
 export type RebuildJobData = z.infer<typeof rebuildJobSchema>;
 
@@ -69,7 +74,12 @@ export const fitResultSchema = z.object({
 export type FitResult = z.infer<typeof fitResultSchema>;
 
 /** `reduce` queue, job name `project`: project and L2-normalise one embedding shard. */
-export const projectJobSchema = z.object({ rebuildId, shard });
+export const projectJobSchema = z.object({
+  rebuildId,
+  shard,
+  /** Apply the rebuild's PCA model (`pca.bin`); false = only L2-normalise. */
+  reduce: z.boolean(),
+});
 export type ProjectJobData = z.infer<typeof projectJobSchema>;
 
 export const projectResultSchema = z.object({ rows: z.int().min(0), dim: z.int().min(1), ms: z.number().min(0) });

@@ -3,3 +3,6 @@ export * from './defaults';
 export * from './queue-factory';
 export * from './worker-factory';
 export * from './shutdown';
+export * from './cancellation';
+// Re-exported so that handlers can mark permanent failures without depending on bullmq directly.
+export { UnrecoverableError } from 'bullmq';

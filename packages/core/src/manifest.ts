@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { REBUILD_STEPS } from './jobs';
+import { rebuildSpecSchema } from './rebuild-spec';
+
+export const REBUILD_STATUSES = ['running', 'completed', 'failed', 'cancelled'] as const;
+export type RebuildStatus = (typeof REBUILD_STATUSES)[number];
+
+const stageStateSchema = z.object({
+  state: z.enum(['pending', 'running', 'done', 'skipped', 'failed']),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+  ms: z.number().optional(),
+  /** Child jobs fanned out by this stage. */
+  jobs: z.int().optional(),
+});
+export type StageState = z.infer<typeof stageStateSchema>;
+
+export const failureSchema = z.object({
+  articleId: z.string(),
+  key: z.string(),
+  reason: z.string(),
+  message: z.string(),
+});
+export type ItemFailure = z.infer<typeof failureSchema>;
+
+/** `rebuilds/<id>/manifest.json`: written only by the orchestrator, at every stage boundary. */
+export const manifestSchema = z.object({
+  rebuildId: z.string(),
+  spec: rebuildSpecSchema,
+  status: z.enum(REBUILD_STATUSES),
+  step: z.enum(REBUILD_STEPS),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  finishedAt: z.string().optional(),
+  error: z.string().optional(),
+  stages: z.record(z.string(), stageStateSchema),
+  counts: z.object({
+    /** Images found in the corpus and planned for embedding. */
+    planned: z.int(),
+    shards: z.int(),
+    embedded: z.int(),
+    failed: z.int(),
+    /** Of `embedded`, served from the embedding cache. */
+    cached: z.int(),
+    /** Files under the image folder that are not `0XX/<10-digit id>.<ext>` (listed in plan/ignored.json). */
+    ignoredFiles: z.int(),
+    /** Articles in articles.csv without an image. */
+    missingImages: z.int(),
+    neighbourParts: z.int(),
+    /** Articles with a neighbour list. */
+    indexed: z.int(),
+  }),
+  failures: z.object({
+    byReason: z.record(z.string(), z.int()),
+    /** The first failures, for the status view; every failure is in the shards' failures files. */
+    examples: z.array(failureSchema),
+  }),
+  model: z.object({ id: z.string(), dim: z.int() }).optional(),
+  pca: z
+    .object({
+      inputDim: z.int(),
+      dims: z.int(),
+      sampled: z.int(),
+      explainedVarianceRatio: z.number(),
+      leadingRatios: z.array(z.number()),
+    })
+    .optional(),
+});
+export type Manifest = z.infer<typeof manifestSchema>;
+
+/** `current.json`: the published rebuild. Moved atomically by one object write. */
+export const currentPointerSchema = z.object({ rebuildId: z.string(), publishedAt: z.string() });
+export type CurrentPointer = z.infer<typeof currentPointerSchema>;

@@ -1,0 +1,2 @@
+export * from './service-context';
+export * from './worker-service';

@@ -1,0 +1,79 @@
+import type { Worker } from 'bullmq';
+import type { QueueName } from '@lookalike/core';
+import { startOpsServer, type OpsServer } from '@lookalike/observability';
+import { createQueue, createWorker, installGracefulShutdown, type JobHandler } from '@lookalike/queue';
+import { createServiceContext, type ServiceContext } from './service-context';
+
+export interface WorkerServiceDefinition {
+  /** Service name in logs and metrics, e.g. `embedder`. */
+  service: string;
+  queue: QueueName;
+  /** Handlers by job name, built once the context exists (they may hold caches, models …). */
+  handlers: (ctx: ServiceContext) => Promise<Record<string, JobHandler>> | Record<string, JobHandler>;
+  /** Released after the worker has stopped taking jobs (e.g. dispose a model). */
+  dispose?: () => Promise<void>;
+}
+
+export interface RunningWorkerService {
+  ctx: ServiceContext;
+  worker: Worker;
+  ops: OpsServer;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs a long-lived worker process: a BullMQ worker on `queue` with the configured concurrency,
+ * `/healthz` + `/metrics` on LOOKALIKE_HTTP_HOST:LOOKALIKE_HTTP_PORT, and a graceful shutdown on
+ * SIGTERM that lets active jobs finish before closing connections.
+ */
+export async function runWorkerService(definition: WorkerServiceDefinition): Promise<RunningWorkerService> {
+  const ctx = createServiceContext(definition.service);
+  const handlers = await definition.handlers(ctx);
+  const worker = createWorker(definition.queue, {
+    connection: ctx.connection,
+    prefix: ctx.config.queuePrefix,
+    logger: ctx.logger,
+    handlers,
+    concurrency: ctx.config.concurrency,
+  });
+  worker.on('completed', (job) => {
+    ctx.metrics.jobsTotal.inc({ queue: definition.queue, name: job.name, status: 'completed' });
+    if (job.finishedOn && job.processedOn) {
+      ctx.metrics.jobSeconds.observe({ queue: definition.queue, name: job.name }, (job.finishedOn - job.processedOn) / 1000);
+    }
+  });
+  worker.on('failed', (job, err) => {
+    if (job && err.name !== 'WaitingChildrenError') {
+      ctx.metrics.jobsTotal.inc({ queue: definition.queue, name: job.name, status: 'failed' });
+    }
+  });
+  const queue = createQueue(definition.queue, { connection: ctx.connection, prefix: ctx.config.queuePrefix });
+  ctx.metrics.watchQueues([queue]);
+  const ops = await startOpsServer({
+    host: ctx.config.http.host,
+    port: ctx.config.http.port,
+    metrics: ctx.metrics,
+    health: () => ({
+      ok: worker.isRunning() && ctx.connection.status === 'ready',
+      service: definition.service,
+      queue: definition.queue,
+      redis: ctx.connection.status,
+      concurrency: ctx.config.concurrency,
+    }),
+  });
+  ctx.logger.info(
+    { queue: definition.queue, concurrency: ctx.config.concurrency, port: ops.port, storage: ctx.store.url },
+    `${definition.service} ready`,
+  );
+  const stop = installGracefulShutdown(
+    [
+      () => worker.close(),
+      async () => definition.dispose?.(),
+      () => queue.close(),
+      () => ops.close(),
+      () => ctx.close(),
+    ],
+    ctx.logger,
+  );
+  return { ctx, worker, ops, stop };
+}

@@ -1,0 +1,11 @@
+export * from './errors';
+export * from './object-key';
+export * from './object-store';
+export * from './fs-object-store';
+export * from './s3-object-store';
+export * from './open-object-store';
+export * from './json';
+export * from './keys';
+export * from './crc32';
+export * from './vector-shard';
+export { readableToBuffer } from './stream-util';

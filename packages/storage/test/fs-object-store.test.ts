@@ -1,0 +1,134 @@
+import { mkdtemp, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { FsObjectStore, InvalidKeyError, StorageError } from '../src';
+import { describeObjectStoreConformance } from './object-store-conformance';
+import { collectList } from './helpers';
+
+async function tempDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'lookalike-storage-'));
+}
+
+describeObjectStoreConformance('FsObjectStore', async () => {
+  const root = await tempDir();
+  return {
+    store: new FsObjectStore({ root: join(root, 'store') }),
+    dispose: () => rm(root, { recursive: true, force: true }),
+  };
+});
+
+describe('FsObjectStore', () => {
+  let base: string;
+  let root: string;
+  let store: FsObjectStore;
+
+  beforeEach(async () => {
+    base = await tempDir();
+    root = join(base, 'root');
+    store = new FsObjectStore({ root });
+  });
+
+  afterEach(async () => {
+    await rm(base, { recursive: true, force: true });
+  });
+
+  it('maps keys to files under the root and has a file: URL', async () => {
+    await store.put('a/b/c.txt', Buffer.from('hi'));
+    expect(await readFile(join(root, 'a', 'b', 'c.txt'), 'utf8')).toBe('hi');
+    expect(store.url).toBe(`file://${root}`);
+  });
+
+  it('rejects a traversal key and an absolute path without touching the disk', async () => {
+    await expect(store.put('../x', Buffer.from('x'))).rejects.toBeInstanceOf(InvalidKeyError);
+    await expect(store.put('a/../../x', Buffer.from('x'))).rejects.toBeInstanceOf(InvalidKeyError);
+    await expect(store.put(join(base, 'abs'), Buffer.from('x'))).rejects.toBeInstanceOf(InvalidKeyError);
+    await expect(store.get('/etc/passwd')).rejects.toBeInstanceOf(InvalidKeyError);
+    expect((await readdir(base)).filter((n) => n !== 'root')).toEqual([]);
+  });
+
+  it('refuses paths that leave the root through a symlink, and does not list symlinks', async () => {
+    const outside = join(base, 'outside');
+    await mkdir(outside);
+    await writeFile(join(outside, 'secret'), 'secret');
+    await mkdir(root, { recursive: true });
+    await symlink(outside, join(root, 'link'));
+    await expect(store.get('link/secret')).rejects.toBeInstanceOf(InvalidKeyError);
+    await expect(store.put('link/new', Buffer.from('x'))).rejects.toBeInstanceOf(InvalidKeyError);
+    await expect(store.deleteMany(['link/secret'])).rejects.toBeInstanceOf(InvalidKeyError);
+    await expect(collectList(store, 'link/')).rejects.toBeInstanceOf(InvalidKeyError);
+    expect(await collectList(store, '')).toEqual([]);
+    expect(await readdir(outside)).toEqual(['secret']);
+  });
+
+  it('never exposes a partial file to readers while writers race on one key', async () => {
+    const size = 2 * 1024 * 1024;
+    const versions = Array.from({ length: 8 }, (_, i) => Buffer.alloc(size + i * 4096, i + 1));
+    await store.put('race/key.bin', versions[0]!);
+    let writing = true;
+    let reads = 0;
+    const reader = (async () => {
+      while (writing) {
+        const got = await store.get('race/key.bin');
+        reads++;
+        if (!versions.some((v) => v.equals(got)))
+          throw new Error(`partial or mixed read of ${got.length} bytes`);
+      }
+    })();
+    const writer = async (w: number) => {
+      for (let round = 0; round < 5; round++) {
+        const body = versions[(w + round) % versions.length]!;
+        // Half of the writes stream in small chunks to make a torn write likely if renames were not atomic.
+        await store.put(
+          'race/key.bin',
+          round % 2 ? Readable.from([body.subarray(0, size / 2), body.subarray(size / 2)]) : body,
+        );
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, (_, w) => writer(w)));
+    writing = false;
+    await reader;
+    expect(reads).toBeGreaterThan(0);
+    const final = await store.get('race/key.bin');
+    expect(versions.some((v) => v.equals(final))).toBe(true);
+    expect(await readdir(join(root, 'race'))).toEqual(['key.bin']); // no temp files left
+  });
+
+  it('keeps the old object and leaves no temp file when a stream put fails', async () => {
+    await store.put('k', Buffer.from('old'));
+    const failing = new Readable({
+      read() {
+        this.push(Buffer.alloc(1000, 1));
+        this.destroy(new Error('source broke'));
+      },
+    });
+    await expect(store.put('k', failing)).rejects.toThrow(/source broke/);
+    expect((await store.get('k')).toString()).toBe('old');
+    expect(await readdir(root)).toEqual(['k']);
+  });
+
+  it('hides temp files from listing', async () => {
+    await store.put('d/real', Buffer.from('x'));
+    await writeFile(join(root, 'd', '.lookalike-tmp-deadbeef'), 'half');
+    expect(await collectList(store, '')).toEqual([{ key: 'd/real', size: 1 }]);
+  });
+
+  it('explains a key that is both an object and a parent', async () => {
+    await store.put('p', Buffer.from('x'));
+    await expect(store.put('p/child', Buffer.from('y'))).rejects.toThrow(StorageError);
+    await store.put('q/child', Buffer.from('y'));
+    await expect(store.put('q', Buffer.from('x'))).rejects.toThrow(/parent of other objects/);
+  });
+
+  it('writes with fsync when asked', async () => {
+    const durable = new FsObjectStore({ root, fsync: true });
+    await durable.put('f/x', Buffer.from('durable'));
+    await durable.put('f/y', Readable.from([Buffer.from('stream')]));
+    expect((await durable.get('f/x')).toString()).toBe('durable');
+    expect((await durable.get('f/y')).toString()).toBe('stream');
+  });
+
+  it('needs an absolute root', () => {
+    expect(() => new FsObjectStore({ root: 'relative/dir' })).toThrow(/absolute/);
+  });
+});

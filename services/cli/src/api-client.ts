@@ -1,0 +1,124 @@
+import type { RebuildSpecInput } from '@lookalike/core';
+import type {
+  CancelResponse,
+  RebuildListEntry,
+  RebuildStatusResponse,
+  SimilarResponse,
+  SubmitResponse,
+} from './api-types';
+
+export type FetchLike = (url: string, init?: RequestInit) => Promise<Response>;
+
+/** The API answered with an error status; `message` is its `error` field when it has one. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly body: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** The API could not be reached at all (connection refused, DNS, timeout). */
+export class ApiUnreachableError extends Error {
+  constructor(
+    readonly url: string,
+    cause: unknown,
+  ) {
+    super(`cannot reach the lookalike API at ${url}: ${describeCause(cause)}`);
+    this.name = 'ApiUnreachableError';
+  }
+}
+
+function describeCause(cause: unknown): string {
+  if (cause instanceof Error) {
+    const inner = (cause as Error & { cause?: unknown }).cause;
+    if (inner instanceof Error) return `${cause.message} (${inner.message})`;
+    return cause.message;
+  }
+  return String(cause);
+}
+
+export type SubmitBody = RebuildSpecInput & { id?: string };
+
+export interface ApiClientOptions {
+  /** Per-request timeout. */
+  timeoutMs?: number;
+  fetch?: FetchLike;
+}
+
+/** A thin typed client of the producer's HTTP API. */
+export class ApiClient {
+  private readonly fetchImpl: FetchLike;
+  private readonly timeoutMs: number;
+
+  constructor(
+    readonly baseUrl: string,
+    options: ApiClientOptions = {},
+  ) {
+    this.fetchImpl = options.fetch ?? ((url, init) => fetch(url, init));
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+  }
+
+  submit(body: SubmitBody): Promise<SubmitResponse> {
+    return this.request<SubmitResponse>('POST', '/rebuilds', body);
+  }
+
+  status(rebuildId: string): Promise<RebuildStatusResponse> {
+    return this.request<RebuildStatusResponse>('GET', `/rebuilds/${encodeURIComponent(rebuildId)}`);
+  }
+
+  cancel(rebuildId: string): Promise<CancelResponse> {
+    return this.request<CancelResponse>('POST', `/rebuilds/${encodeURIComponent(rebuildId)}/cancel`);
+  }
+
+  async list(): Promise<RebuildListEntry[]> {
+    return (await this.request<{ rebuilds: RebuildListEntry[] }>('GET', '/rebuilds')).rebuilds;
+  }
+
+  similar(articleId: string, k?: number): Promise<SimilarResponse> {
+    const query = k === undefined ? '' : `?k=${encodeURIComponent(String(k))}`;
+    return this.request<SimilarResponse>('GET', `/articles/${encodeURIComponent(articleId)}/similar${query}`);
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const url = `${this.baseUrl}${path}`;
+    let response: Response;
+    try {
+      response = await this.fetchImpl(url, {
+        method,
+        headers:
+          body === undefined
+            ? { accept: 'application/json' }
+            : { accept: 'application/json', 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (err) {
+      throw new ApiUnreachableError(this.baseUrl, err);
+    }
+    const text = await response.text();
+    let parsed: unknown = undefined;
+    if (text !== '') {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = undefined;
+      }
+    }
+    if (!response.ok) {
+      const error =
+        parsed !== null &&
+        typeof parsed === 'object' &&
+        typeof (parsed as { error?: unknown }).error === 'string'
+          ? (parsed as { error: string }).error
+          : `${response.status} ${response.statusText}${text ? `: ${text.slice(0, 200)}` : ''}`;
+      throw new ApiError(response.status, error, parsed);
+    }
+    if (parsed === undefined)
+      throw new ApiError(response.status, `expected a JSON answer from ${method} ${path}`, text);
+    return parsed as T;
+  }
+}

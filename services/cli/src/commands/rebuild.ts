@@ -1,0 +1,133 @@
+import type { Command } from 'commander';
+import { ApiClient } from '../api-client';
+import { resolveApiUrl } from '../api-url';
+import { paletteFor, type CliContext } from '../cli-context';
+import { EXIT } from '../errors';
+import { exitCodeFor, followRebuild } from '../follow';
+import { renderRebuildList } from '../list-view';
+import { println } from '../output';
+import { renderStatusSummary } from '../status-view';
+import { buildSubmitBody, type SubmitFlags } from '../submit-options';
+
+interface ApiFlags {
+  api?: string;
+  json?: boolean;
+}
+
+/** Sets the exit code of the command being run. */
+export type SetExitCode = (code: number) => void;
+
+export function apiClient(ctx: CliContext, flags: ApiFlags): ApiClient {
+  return new ApiClient(resolveApiUrl(flags.api, ctx.env), ctx.fetch ? { fetch: ctx.fetch } : {});
+}
+
+export function addApiOptions(command: Command): Command {
+  return command
+    .option(
+      '--api <url>',
+      'producer API URL (default $LOOKALIKE_API_URL or http://127.0.0.1:$LOOKALIKE_HTTP_PORT, port 8080)',
+    )
+    .option('--json', 'print JSON');
+}
+
+async function follow(ctx: CliContext, client: ApiClient, rebuildId: string, json: boolean): Promise<number> {
+  const final = await followRebuild({
+    client,
+    rebuildId,
+    out: ctx.stdout,
+    err: ctx.stderr,
+    palette: paletteFor(ctx.stdout, ctx.env),
+    json,
+    tty: ctx.stdout.isTTY === true,
+    ...(ctx.followIntervalMs !== undefined ? { intervalMs: ctx.followIntervalMs } : {}),
+    ...(ctx.sleep ? { sleep: ctx.sleep } : {}),
+  });
+  return exitCodeFor(final);
+}
+
+/** `lookalike rebuild submit|status|cancel|list`. */
+export function addRebuildCommands(program: Command, ctx: CliContext, setExitCode: SetExitCode): void {
+  const rebuild = program.command('rebuild').description('submit, follow, cancel and list corpus rebuilds');
+
+  addApiOptions(
+    rebuild
+      .command('submit')
+      .description('submit a rebuild of the image corpus; prints its id')
+      .option(
+        '--images <loc>',
+        'image folder in the H&M layout 0XX/0XXXXXXXXX.jpg: s3://bucket/prefix, file:///path or a local path',
+      )
+      .option('--articles <loc>', 'articles.csv (articles without an image are reported)')
+      .option('--shard-size <n>', 'images per embedding job (default 1000)')
+      .option('--pca-dims <n>', 'PCA output dimensions, 0 for none (default 256)')
+      .option('--pca-sample <n>', 'rows sampled to fit PCA (default 20000)')
+      .option('--k <n>', 'neighbours per article (default 20)')
+      .option('--rows-per-job <n>', 'query rows per neighbours job (default 10000)')
+      .option('--model-url <url>', "embedding model (default: the workers' LOOKALIKE_MODEL_URL)")
+      .option('--batch-size <n>', 'images per forward pass (default 32)')
+      .option('--no-publish', 'do not move `current` to this rebuild when it completes')
+      .option('--id <id>', 'rebuild id (idempotency key: submitting the same id again adds no work)')
+      .option('--follow', 'then follow its progress until it ends'),
+  ).action(async (flags: SubmitFlags & ApiFlags & { follow?: boolean }) => {
+    const body = buildSubmitBody(flags, ctx.cwd);
+    const client = apiClient(ctx, flags);
+    const answer = await client.submit(body);
+    if (flags.json) println(ctx.stdout, JSON.stringify(answer));
+    else {
+      println(ctx.stdout, answer.rebuildId);
+      const p = paletteFor(ctx.stderr, ctx.env);
+      println(
+        ctx.stderr,
+        p.dim(
+          answer.created
+            ? `submitted rebuild ${answer.rebuildId}`
+            : `rebuild ${answer.rebuildId} already exists: nothing added`,
+        ),
+      );
+    }
+    setExitCode(flags.follow ? await follow(ctx, client, answer.rebuildId, flags.json === true) : EXIT.ok);
+  });
+
+  addApiOptions(
+    rebuild
+      .command('status')
+      .description('show a rebuild: stages, counts, failures, PCA; exits 1 when it failed or was cancelled')
+      .argument('<id>', 'rebuild id')
+      .option('--follow', 'poll every second until the rebuild ends, showing progress'),
+  ).action(async (id: string, flags: ApiFlags & { follow?: boolean }) => {
+    const client = apiClient(ctx, flags);
+    if (flags.follow) {
+      setExitCode(await follow(ctx, client, id, flags.json === true));
+      return;
+    }
+    const status = await client.status(id);
+    println(
+      ctx.stdout,
+      flags.json
+        ? JSON.stringify(status, null, 2)
+        : renderStatusSummary(status, { palette: paletteFor(ctx.stdout, ctx.env) }),
+    );
+    setExitCode(exitCodeFor(status));
+  });
+
+  addApiOptions(
+    rebuild.command('cancel').description('cancel a running rebuild').argument('<id>', 'rebuild id'),
+  ).action(async (id: string, flags: ApiFlags) => {
+    const answer = await apiClient(ctx, flags).cancel(id);
+    println(ctx.stdout, flags.json ? JSON.stringify(answer) : `cancelling rebuild ${answer.rebuildId}`);
+    setExitCode(EXIT.ok);
+  });
+
+  addApiOptions(rebuild.command('list').description('list rebuilds, newest first')).action(
+    async (flags: ApiFlags) => {
+      const rebuilds = await apiClient(ctx, flags).list();
+      println(
+        ctx.stdout,
+        flags.json
+          ? JSON.stringify(rebuilds, null, 2)
+          : renderRebuildList(rebuilds, paletteFor(ctx.stdout, ctx.env)),
+      );
+      setExitCode(EXIT.ok);
+    },
+  );
+}

@@ -1,0 +1,110 @@
+import { resolve } from 'node:path';
+import { describeIssues, rebuildSpecSchema, type RebuildSpecInput } from '@lookalike/core';
+import type { SubmitBody } from './api-client';
+import { UsageError } from './errors';
+
+/** The options of `lookalike rebuild submit` as commander hands them over (values are strings). */
+export interface SubmitFlags {
+  images?: string;
+  articles?: string;
+  shardSize?: string;
+  pcaDims?: string;
+  pcaSample?: string;
+  k?: string;
+  rowsPerJob?: string;
+  modelUrl?: string;
+  batchSize?: string;
+  /** `--no-publish` sets this to false; commander defaults it to true. */
+  publish?: boolean;
+  id?: string;
+}
+
+type SpecField = keyof RebuildSpecInput;
+
+/** Which flag sets which field of the rebuild spec (for error messages that name the flag). */
+export const FLAG_OF_FIELD: Record<SpecField | 'id', string> = {
+  images: '--images',
+  articles: '--articles',
+  shardSize: '--shard-size',
+  pcaDims: '--pca-dims',
+  pcaSampleSize: '--pca-sample',
+  k: '--k',
+  neighbourRowsPerJob: '--rows-per-job',
+  modelUrl: '--model-url',
+  batchSize: '--batch-size',
+  publish: '--no-publish',
+  id: '--id',
+};
+
+const INTEGER_FLAGS: { option: keyof SubmitFlags; field: SpecField }[] = [
+  { option: 'shardSize', field: 'shardSize' },
+  { option: 'pcaDims', field: 'pcaDims' },
+  { option: 'pcaSample', field: 'pcaSampleSize' },
+  { option: 'k', field: 'k' },
+  { option: 'rowsPerJob', field: 'neighbourRowsPerJob' },
+  { option: 'batchSize', field: 'batchSize' },
+];
+
+/** The same rule as the API's `id` field. */
+const REBUILD_ID = /^[A-Za-z0-9_-]{1,100}$/;
+
+/** Parses an integer flag value strictly (`12`, not `12abc`, `1.5` or `1e3`). */
+export function parseIntegerFlag(flag: string, value: string): number {
+  const trimmed = value.trim();
+  if (!/^[+-]?\d+$/.test(trimmed))
+    throw new UsageError(`${flag}: expected an integer, got ${JSON.stringify(value)}`);
+  const n = Number(trimmed);
+  if (!Number.isSafeInteger(n)) throw new UsageError(`${flag}: ${value} is out of range`);
+  return n;
+}
+
+/**
+ * A location flag: URLs (`s3://…`, `file:///…`) are kept; a local path is made absolute against
+ * `cwd`, so `--images ./data/images` works (the server, not the CLI, reads it: in local mode both
+ * share the file system).
+ */
+export function resolveLocation(value: string, cwd: string): string {
+  const trimmed = value.trim();
+  if (trimmed === '' || /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(trimmed)) return trimmed;
+  return resolve(cwd, trimmed);
+}
+
+/**
+ * Maps the submit flags to the `POST /rebuilds` body, validated with the same schema the API
+ * uses, so a bad value is reported locally with the flag that carries it. Only the fields given
+ * are sent; the API applies the defaults.
+ */
+export function buildSubmitBody(flags: SubmitFlags, cwd: string = process.cwd()): SubmitBody {
+  const problems: string[] = [];
+  const spec: Record<string, unknown> = {};
+  if (flags.images === undefined)
+    problems.push(`${FLAG_OF_FIELD.images}: required (the folder holding 0XX/0XXXXXXXXX.jpg)`);
+  else spec.images = resolveLocation(flags.images, cwd);
+  if (flags.articles !== undefined) spec.articles = resolveLocation(flags.articles, cwd);
+  for (const { option, field } of INTEGER_FLAGS) {
+    const value = flags[option];
+    if (value === undefined) continue;
+    try {
+      spec[field] = parseIntegerFlag(FLAG_OF_FIELD[field], String(value));
+    } catch (err) {
+      problems.push((err as Error).message);
+    }
+  }
+  if (flags.modelUrl !== undefined) spec.modelUrl = flags.modelUrl;
+  if (flags.publish === false) spec.publish = false;
+  if (flags.id !== undefined && !REBUILD_ID.test(flags.id)) {
+    problems.push(`${FLAG_OF_FIELD.id}: expected 1-100 of A-Z a-z 0-9 _ - (got ${JSON.stringify(flags.id)})`);
+  }
+  if (problems.length === 0) {
+    const parsed = rebuildSpecSchema.safeParse(spec);
+    if (!parsed.success) {
+      for (const issue of describeIssues(parsed.error)) {
+        const flag = FLAG_OF_FIELD[issue.field as SpecField] ?? issue.field;
+        const got = spec[issue.field];
+        problems.push(`${flag}: ${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`);
+      }
+    }
+  }
+  if (problems.length > 0) throw new UsageError(problems.join('\n'));
+  return { ...(spec as RebuildSpecInput), ...(flags.id !== undefined ? { id: flags.id } : {}) };
+}

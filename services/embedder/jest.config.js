@@ -1,0 +1,2 @@
+const preset = require('../../jest.preset.js');
+module.exports = { ...preset, ...preset.withServers };

@@ -1,0 +1,24 @@
+import { QUEUES } from '@lookalike/core';
+import { runWorkerService } from '@lookalike/service-runtime';
+import { createBuildIndexHandler } from './build-index';
+import { IndexCache } from './index-cache';
+import { createNeighboursHandler } from './neighbours';
+
+/** FAISS indexing worker: one process per core, on any number of machines. */
+let indexes: IndexCache | undefined;
+
+runWorkerService({
+  service: 'indexer',
+  queue: QUEUES.index,
+  handlers: (ctx) => {
+    indexes = new IndexCache(ctx.store);
+    return {
+      'build-index': createBuildIndexHandler({ store: ctx.store }),
+      neighbours: createNeighboursHandler({ store: ctx.store, indexes }),
+    };
+  },
+  dispose: async () => indexes?.dispose(),
+}).catch((err) => {
+  process.stderr.write(`indexer: ${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,108 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { describeIssues, rebuildSpecSchema, type Logger } from '@lookalike/core';
+import type { ServiceMetrics } from '@lookalike/observability';
+import type { RebuildService } from '../rebuild-service';
+import type { SimilarArticles } from '../similar-articles';
+
+/** `POST /rebuilds` body: a rebuild spec, plus an optional client-chosen id (idempotency key). */
+export const submitBodySchema = rebuildSpecSchema.extend({
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,100}$/, 'expected 1-100 of A-Z a-z 0-9 _ -')
+    .optional(),
+});
+
+const similarQuerySchema = z.object({
+  k: z.coerce.number({ message: 'expected an integer' }).int().min(1).max(1000).default(20),
+});
+
+const articleIdSchema = z.string().regex(/^\d{10}$/, 'expected a 10-digit article id');
+
+export interface AppDeps {
+  rebuilds: RebuildService;
+  similar: SimilarArticles;
+  metrics: ServiceMetrics;
+  logger: Logger;
+  health: () => Promise<{ ok: boolean; [k: string]: unknown }>;
+}
+
+function badRequest(res: Response, error: z.ZodError) {
+  const issues = describeIssues(error);
+  res.status(400).json({ error: `invalid request: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, issues });
+}
+
+/** The producer's HTTP API. */
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '1mb' }));
+
+  app.get('/healthz', async (_req, res) => {
+    const report = await deps.health();
+    res.status(report.ok ? 200 : 503).json(report);
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+
+  app.post('/rebuilds', async (req, res) => {
+    const parsed = submitBodySchema.safeParse(req.body ?? {});
+    if (!parsed.success) return badRequest(res, parsed.error);
+    const { id, ...spec } = parsed.data;
+    const { rebuildId, created } = await deps.rebuilds.submit(spec, id);
+    res.status(created ? 202 : 200).location(`/rebuilds/${rebuildId}`).json({ rebuildId, created });
+  });
+
+  app.get('/rebuilds', async (_req, res) => {
+    const manifests = await deps.rebuilds.list();
+    res.json({
+      rebuilds: manifests.map((m) => ({
+        rebuildId: m.rebuildId,
+        status: m.status,
+        step: m.step,
+        createdAt: m.createdAt,
+        finishedAt: m.finishedAt,
+        counts: m.counts,
+      })),
+    });
+  });
+
+  app.get('/rebuilds/:id', async (req, res) => {
+    const status = await deps.rebuilds.status(req.params.id);
+    if (!status) return res.status(404).json({ error: `unknown rebuild ${req.params.id}` });
+    res.json(status);
+  });
+
+  app.post('/rebuilds/:id/cancel', async (req, res) => {
+    if (!(await deps.rebuilds.cancel(req.params.id))) return res.status(404).json({ error: `unknown rebuild ${req.params.id}` });
+    res.status(202).json({ rebuildId: req.params.id, cancelling: true });
+  });
+
+  app.get('/articles/:id/similar', async (req, res) => {
+    const id = articleIdSchema.safeParse(req.params.id);
+    if (!id.success) return badRequest(res, new z.ZodError(id.error.issues.map((i) => ({ ...i, path: ['id'] }))));
+    const query = similarQuerySchema.safeParse(req.query);
+    if (!query.success) return badRequest(res, query.error);
+    const answer = await deps.similar.similar(id.data, query.data.k);
+    if (!answer) {
+      const current = await deps.similar.currentRebuild();
+      return res
+        .status(404)
+        .json({ error: current ? `article ${id.data} is not in the published rebuild ${current}` : 'no rebuild is published yet' });
+    }
+    res.json({ articleId: id.data, ...answer });
+  });
+
+  app.use((req, res) => {
+    res.status(404).json({ error: `not found: ${req.method} ${req.path}` });
+  });
+  // Express 5 forwards rejected promises here.
+  app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+    if (err.type === 'entity.parse.failed') return res.status(400).json({ error: `invalid JSON body: ${err.message}` });
+    if (err.status && err.status >= 400 && err.status < 500) return res.status(err.status).json({ error: err.message });
+    deps.logger.error({ err: err.message, stack: err.stack }, 'request failed');
+    res.status(500).json({ error: 'internal error' });
+  });
+  return app;
+}

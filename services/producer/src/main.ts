@@ -1,0 +1,69 @@
+import type { AddressInfo } from 'node:net';
+import { QUEUES } from '@lookalike/core';
+import { CancellationRegistry, createQueue, createWorker, installGracefulShutdown } from '@lookalike/queue';
+import { createServiceContext } from '@lookalike/service-runtime';
+import { createApp } from './http/app';
+import { ManifestRepository } from './orchestrator/manifest-repository';
+import { createRebuildOrchestrator } from './orchestrator/rebuild-orchestrator';
+import { RebuildService } from './rebuild-service';
+import { SimilarArticles } from './similar-articles';
+
+/** The producer: HTTP API + the rebuild orchestrator (a worker on the `rebuild` queue). */
+async function main(): Promise<void> {
+  const ctx = createServiceContext('producer');
+  const { config, connection, logger, store } = ctx;
+  const queueCtx = { connection, prefix: config.queuePrefix };
+  const queues = {
+    rebuild: createQueue(QUEUES.rebuild, queueCtx),
+    embed: createQueue(QUEUES.embed, queueCtx),
+    reduce: createQueue(QUEUES.reduce, queueCtx),
+    index: createQueue(QUEUES.index, queueCtx),
+  };
+  ctx.metrics.watchQueues(Object.values(queues));
+  const manifests = new ManifestRepository(store);
+  const cancellation = new CancellationRegistry(connection, config.queuePrefix);
+  const orchestrator = createWorker(QUEUES.rebuild, {
+    connection,
+    prefix: config.queuePrefix,
+    logger,
+    handlers: {
+      rebuild: createRebuildOrchestrator({ store, openSource: ctx.openSource, manifests, cancellation, queues }),
+    },
+    // Many rebuilds can wait on their children at once; only active steps hold a slot.
+    concurrency: 4,
+  });
+  const rebuilds = new RebuildService({ rebuildQueue: queues.rebuild, manifests, cancellation, store });
+  const app = createApp({
+    rebuilds,
+    similar: new SimilarArticles(store, manifests),
+    metrics: ctx.metrics,
+    logger,
+    health: async () => ({
+      ok: orchestrator.isRunning() && connection.status === 'ready',
+      service: 'producer',
+      redis: connection.status,
+      storage: store.url,
+    }),
+  });
+  const server = app.listen(config.http.port, config.http.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  logger.info({ url: `http://${config.http.host}:${port}`, storage: store.url }, 'producer ready');
+  installGracefulShutdown(
+    [
+      () => new Promise<void>((resolve) => server.close(() => resolve())),
+      () => orchestrator.close(),
+      ...Object.values(queues).map((q) => () => q.close()),
+      () => ctx.close(),
+    ],
+    logger,
+  );
+}
+
+main().catch((err) => {
+  process.stderr.write(`producer: ${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,333 @@
+import { UnrecoverableError, WaitingChildrenError, type Job, type Queue } from 'bullmq';
+import {
+  JOB_NAMES,
+  REBUILD_STEPS,
+  rebuildJobSchema,
+  shardFailuresSchema,
+  type EmbedResult,
+  type FitResult,
+  type Logger,
+  type Manifest,
+  type RebuildJobData,
+  type RebuildStep,
+  type BuildIndexResult,
+} from '@lookalike/core';
+import { defineHandler, type CancellationRegistry } from '@lookalike/queue';
+import {
+  currentPointerKey,
+  embeddingsFailuresKey,
+  embeddingsPrefix,
+  getJson,
+  indexKey,
+  neighboursPrefix,
+  putJson,
+  reducedPrefix,
+  type ObjectStore,
+} from '@lookalike/storage';
+import { addStageChildren, stageFailures, stageResults, type ChildSpec } from './stage-children';
+import { ManifestRepository } from './manifest-repository';
+import { planRebuild } from './planner';
+import { mergeNeighbours } from './merge-neighbours';
+
+export interface OrchestratorDeps {
+  store: ObjectStore;
+  openSource: (url: string) => ObjectStore;
+  manifests: ManifestRepository;
+  cancellation: CancellationRegistry;
+  queues: { embed: Queue; reduce: Queue; index: Queue };
+}
+
+/** A rebuild that cannot succeed (bad input, a stage whose jobs failed after their retries). */
+export class RebuildFailedError extends UnrecoverableError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RebuildFailedError';
+  }
+}
+
+const MAX_FAILURE_EXAMPLES = 20;
+
+interface StepContext {
+  job: Job;
+  data: RebuildJobData;
+  manifest: Manifest;
+  log: Logger;
+}
+
+/** One step of a rebuild: fan out child jobs (or do the work inline), then check and record. */
+interface StepDefinition {
+  /** Child jobs to wait for; [] when the step ran inline or has nothing to do. */
+  start(ctx: StepContext): Promise<ChildSpec[]>;
+  /** After the children completed: verify every output exists and update the manifest. */
+  finish?(ctx: StepContext): Promise<void>;
+}
+
+function nextStep(step: RebuildStep): RebuildStep {
+  return REBUILD_STEPS[REBUILD_STEPS.indexOf(step) + 1] ?? 'done';
+}
+
+async function countKeys(store: ObjectStore, prefix: string, suffix: string): Promise<Set<string>> {
+  const keys = new Set<string>();
+  for await (const entry of store.list(prefix)) if (entry.key.endsWith(suffix)) keys.add(entry.key);
+  return keys;
+}
+
+/**
+ * The rebuild orchestrator: one parent job per rebuild on the `rebuild` queue, advancing
+ * plan → embed → fit → project → build-index → neighbours → merge → publish. Each step fans out
+ * child jobs with deterministic ids and waits for them (BullMQ `moveToWaitingChildren`). Its state
+ * is the job's data (`step`, `started`) and the manifest, so a restart of any process, this one
+ * included, resumes where it was.
+ */
+export function createRebuildOrchestrator(deps: OrchestratorDeps) {
+  const { store, manifests } = deps;
+
+  async function failedChildren(ctx: StepContext, step: RebuildStep): Promise<never> {
+    const reasons = await stageFailures(ctx.job, ctx.data.rebuildId, step);
+    throw new RebuildFailedError(
+      `${step} stage: ${reasons.length > 0 ? reasons.slice(0, 5).join('; ') : 'outputs are missing'}`,
+    );
+  }
+
+  const steps: Record<Exclude<RebuildStep, 'done'>, StepDefinition> = {
+    plan: {
+      async start({ data, manifest, log }) {
+        const summary = await planRebuild(data.rebuildId, data.spec, store, deps.openSource, log);
+        manifest.counts.planned = summary.planned;
+        manifest.counts.shards = summary.shards;
+        manifest.counts.ignoredFiles = summary.ignoredFiles.length;
+        manifest.counts.missingImages = summary.missingImages.length;
+        if (summary.planned === 0) throw new RebuildFailedError(`no article images found under ${data.spec.images}`);
+        return [];
+      },
+    },
+    embed: {
+      async start({ data, manifest }) {
+        return Array.from({ length: manifest.counts.shards }, (_, shard) => ({
+          queue: deps.queues.embed,
+          name: JOB_NAMES.embed,
+          n: shard,
+          data: { rebuildId: data.rebuildId, shard, modelUrl: data.spec.modelUrl, batchSize: data.spec.batchSize },
+        }));
+      },
+      async finish(ctx) {
+        const { data, manifest } = ctx;
+        const results = await stageResults<EmbedResult>(ctx.job, data.rebuildId, 'embed');
+        const shards = manifest.counts.shards;
+        const outputs = await countKeys(store, embeddingsPrefix(data.rebuildId), '.vec');
+        if (results.size !== shards || outputs.size !== shards) await failedChildren(ctx, 'embed');
+        const counts = { embedded: 0, failed: 0, cached: 0 };
+        const byReason: Record<string, number> = {};
+        const examples: Manifest['failures']['examples'] = [];
+        for (let shard = 0; shard < shards; shard++) {
+          const result = results.get(shard)!;
+          counts.embedded += result.embedded;
+          counts.failed += result.failed;
+          counts.cached += result.cached;
+          manifest.model = { id: result.modelId, dim: result.dim };
+          if (result.failed > 0) {
+            const file = await getJson(store, embeddingsFailuresKey(data.rebuildId, shard), (v) => shardFailuresSchema.parse(v));
+            for (const failure of file.failures) {
+              byReason[failure.reason] = (byReason[failure.reason] ?? 0) + 1;
+              if (examples.length < MAX_FAILURE_EXAMPLES) examples.push(failure);
+            }
+          }
+        }
+        Object.assign(manifest.counts, counts);
+        manifest.failures = { byReason, examples };
+        if (counts.embedded + counts.failed !== manifest.counts.planned) {
+          throw new RebuildFailedError(
+            `embed stage: embedded ${counts.embedded} + failed ${counts.failed} != planned ${manifest.counts.planned}`,
+          );
+        }
+        if (counts.embedded <= data.spec.k) {
+          throw new RebuildFailedError(
+            `only ${counts.embedded} images could be embedded: k=${data.spec.k} neighbours need at least ${data.spec.k + 1}`,
+          );
+        }
+      },
+    },
+    fit: {
+      async start({ data, manifest }) {
+        if (data.spec.pcaDims === 0) return [];
+        return [
+          {
+            queue: deps.queues.reduce,
+            name: JOB_NAMES.fit,
+            data: {
+              rebuildId: data.rebuildId,
+              shards: manifest.counts.shards,
+              dims: data.spec.pcaDims,
+              sampleSize: data.spec.pcaSampleSize,
+            },
+          },
+        ];
+      },
+      async finish(ctx) {
+        if (ctx.data.spec.pcaDims === 0) return;
+        const result = (await stageResults<FitResult>(ctx.job, ctx.data.rebuildId, 'fit')).get(0);
+        if (!result) await failedChildren(ctx, 'fit');
+        const { ms: _ms, ...pca } = result!;
+        ctx.manifest.pca = pca;
+      },
+    },
+    project: {
+      async start({ data, manifest }) {
+        return Array.from({ length: manifest.counts.shards }, (_, shard) => ({
+          queue: deps.queues.reduce,
+          name: JOB_NAMES.project,
+          n: shard,
+          data: { rebuildId: data.rebuildId, shard, reduce: data.spec.pcaDims > 0 },
+        }));
+      },
+      async finish(ctx) {
+        const outputs = await countKeys(store, reducedPrefix(ctx.data.rebuildId), '.vec');
+        if (outputs.size !== ctx.manifest.counts.shards) await failedChildren(ctx, 'project');
+      },
+    },
+    'build-index': {
+      async start({ data, manifest }) {
+        return [
+          {
+            queue: deps.queues.index,
+            name: JOB_NAMES.buildIndex,
+            data: { rebuildId: data.rebuildId, shards: manifest.counts.shards },
+          },
+        ];
+      },
+      async finish(ctx) {
+        const result = (await stageResults<BuildIndexResult>(ctx.job, ctx.data.rebuildId, 'build-index')).get(0);
+        if (!result || !(await store.exists(indexKey(ctx.data.rebuildId)))) await failedChildren(ctx, 'build-index');
+        if (result!.rows !== ctx.manifest.counts.embedded) {
+          throw new RebuildFailedError(`index has ${result!.rows} rows, ${ctx.manifest.counts.embedded} were embedded`);
+        }
+      },
+    },
+    neighbours: {
+      async start({ data, manifest }) {
+        const rows = manifest.counts.embedded;
+        const perJob = data.spec.neighbourRowsPerJob;
+        const parts = Math.ceil(rows / perJob);
+        manifest.counts.neighbourParts = parts;
+        return Array.from({ length: parts }, (_, part) => ({
+          queue: deps.queues.index,
+          name: JOB_NAMES.neighbours,
+          n: part,
+          data: {
+            rebuildId: data.rebuildId,
+            part,
+            start: part * perJob,
+            end: Math.min(rows, (part + 1) * perJob),
+            k: data.spec.k,
+          },
+        }));
+      },
+      async finish(ctx) {
+        const outputs = await countKeys(store, neighboursPrefix(ctx.data.rebuildId), '.bin');
+        if (outputs.size !== ctx.manifest.counts.neighbourParts) await failedChildren(ctx, 'neighbours');
+      },
+    },
+    merge: {
+      async start({ data, manifest }) {
+        const summary = await mergeNeighbours(store, data.rebuildId, manifest.counts.neighbourParts);
+        manifest.counts.indexed = summary.rows;
+        return [];
+      },
+    },
+    recommend: {
+      // Recommendations arrive with the recommender service; a rebuild without transactions skips this.
+      async start() {
+        return [];
+      },
+    },
+    publish: {
+      async start({ data, manifest }) {
+        manifest.status = 'completed';
+        manifest.finishedAt = new Date().toISOString();
+        if (data.spec.publish) {
+          // The manifest first, then the pointer: a reader that follows `current` finds a complete rebuild.
+          await manifests.save(manifest);
+          await putJson(store, currentPointerKey(), { rebuildId: data.rebuildId, publishedAt: manifest.finishedAt });
+        }
+        return [];
+      },
+    },
+  };
+
+  const skipped = (data: RebuildJobData, step: RebuildStep) =>
+    (step === 'fit' && data.spec.pcaDims === 0) || step === 'recommend';
+
+  return defineHandler({
+    schema: rebuildJobSchema,
+    async handle(input, job, token, log) {
+      let data = input;
+      let manifest = await manifests.require(data.rebuildId);
+      const save = async () => {
+        manifest = await manifests.save(manifest);
+      };
+      try {
+        while (data.step !== 'done') {
+          if (await deps.cancellation.isCancelled(data.rebuildId)) {
+            manifest.status = 'cancelled';
+            manifest.finishedAt = new Date().toISOString();
+            await save();
+            log.info('rebuild cancelled');
+            return { status: 'cancelled' };
+          }
+          const step = data.step;
+          const definition = steps[step];
+          const ctx: StepContext = { job, data, manifest, log: log.child({ step }) };
+          if (!data.started) {
+            manifest.step = step;
+            manifest.stages[step] = { state: 'running', startedAt: new Date().toISOString() };
+            const children = await definition.start(ctx);
+            manifest.stages[step]!.jobs = children.length;
+            await save();
+            if (children.length > 0) {
+              await addStageChildren(job, data.rebuildId, step, children);
+              data = { ...data, started: true };
+              await job.updateData(data);
+              // Children still running: park the parent until they have all finished.
+              if (await job.moveToWaitingChildren(token!)) throw new WaitingChildrenError();
+            }
+          }
+          await definition.finish?.(ctx);
+          const stage = manifest.stages[step]!;
+          const finishedAt = new Date();
+          manifest.stages[step] = {
+            ...stage,
+            state: skipped(data, step) ? 'skipped' : 'done',
+            finishedAt: finishedAt.toISOString(),
+            ms: stage.startedAt ? finishedAt.getTime() - Date.parse(stage.startedAt) : 0,
+          };
+          data = { ...data, step: nextStep(step), started: false };
+          manifest.step = data.step;
+          await save();
+          await job.updateData(data);
+          await job.updateProgress({ step: data.step });
+        }
+        return { status: manifest.status, counts: manifest.counts };
+      } catch (err) {
+        if (err instanceof WaitingChildrenError) throw err;
+        const permanent = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+        if (permanent) {
+          const at = new Date();
+          const stage = manifest.stages[data.step];
+          if (stage) {
+            manifest.stages[data.step] = {
+              ...stage,
+              state: 'failed',
+              finishedAt: at.toISOString(),
+              ms: stage.startedAt ? at.getTime() - Date.parse(stage.startedAt) : 0,
+            };
+          }
+          manifest.status = 'failed';
+          manifest.error = (err as Error).message;
+          manifest.finishedAt = at.toISOString();
+          await save().catch(() => undefined);
+        }
+        throw err;
+      }
+    },
+  });
+}

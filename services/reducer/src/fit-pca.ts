@@ -1,0 +1,53 @@
+
+import { fitJobSchema, type FitResult } from '@lookalike/core';
+import { encodePcaModel, fitPca } from '@lookalike/linalg';
+import { defineHandler, UnrecoverableError } from '@lookalike/queue';
+import { decodeVectorShard, embeddingsShardKey, pcaKey, type ObjectStore, type VectorShard } from '@lookalike/storage';
+import { sampleRows } from './sample-rows';
+
+/**
+ * `fit` job: fits PCA on a bounded, deterministic sample of rows from every embedding shard and
+ * writes `pca.bin`. Runs cooperatively (it yields to the event loop every ~100 ms) so the job's
+ * lock keeps being renewed. The output dimension is capped at what the sample supports
+ * (min(dims, input dim, sample − 1)); the result records the dimension used.
+ */
+export function createFitPcaHandler(deps: { store: ObjectStore }) {
+  return defineHandler({
+    schema: fitJobSchema,
+    async handle(data, job): Promise<FitResult> {
+      const started = Date.now();
+      const shards: VectorShard[] = [];
+      for (let shard = 0; shard < data.shards; shard++) {
+        shards.push(decodeVectorShard(await deps.store.get(embeddingsShardKey(data.rebuildId, shard))));
+      }
+      const dim = shards.find((s) => s.ids.length > 0)?.dim ?? 0;
+      const picked = sampleRows(
+        shards.map((s) => s.ids.length),
+        data.sampleSize,
+      );
+      const n = picked.reduce((a, rows) => a + rows.length, 0);
+      if (n < 2 || dim === 0) throw new UnrecoverableError(`PCA needs at least 2 embedded rows, found ${n}`);
+      const x = new Float32Array(n * dim);
+      let row = 0;
+      picked.forEach((rows, s) => {
+        const vectors = shards[s]!.vectors;
+        for (const r of rows) x.set(vectors.subarray(r * dim, (r + 1) * dim), (row++) * dim);
+      });
+      shards.length = 0;
+      const k = Math.min(data.dims, dim, n - 1);
+      const { model } = await fitPca(x, n, dim, k, {
+        onProgress: (p) => void job.updateProgress(p).catch(() => undefined),
+      });
+      await deps.store.put(pcaKey(data.rebuildId), encodePcaModel(model));
+      const ratios = Array.from(model.explainedVarianceRatio);
+      return {
+        inputDim: dim,
+        dims: k,
+        sampled: n,
+        explainedVarianceRatio: Math.min(1, ratios.reduce((a, b) => a + b, 0)),
+        leadingRatios: ratios.slice(0, 20).map((r) => Number(r.toFixed(6))),
+        ms: Date.now() - started,
+      };
+    },
+  });
+}

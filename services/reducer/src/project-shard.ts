@@ -1,0 +1,51 @@
+import { projectJobSchema, type ProjectResult } from '@lookalike/core';
+import { decodePcaModel, l2Normalise, projectRows, type PcaModel } from '@lookalike/linalg';
+import { defineHandler } from '@lookalike/queue';
+import {
+  decodeVectorShard,
+  embeddingsShardKey,
+  encodeVectorShard,
+  pcaKey,
+  reducedShardKey,
+  type ObjectStore,
+} from '@lookalike/storage';
+
+/**
+ * `project` job: projects one embedding shard with the rebuild's PCA model (or, with no reduction,
+ * copies it) and L2-normalises every row, so that inner product = cosine in the index.
+ */
+export function createProjectShardHandler(deps: { store: ObjectStore }) {
+  // The model is small (256 × 1792 floats) and shared by all shards of a rebuild: keep the last one.
+  let cached: { rebuildId: string; model: Promise<PcaModel> } | undefined;
+  const modelFor = (rebuildId: string) => {
+    if (cached?.rebuildId !== rebuildId) {
+      const model = deps.store.get(pcaKey(rebuildId)).then((bytes) => decodePcaModel(bytes));
+      model.catch(() => (cached = undefined));
+      cached = { rebuildId, model };
+    }
+    return cached.model;
+  };
+  return defineHandler({
+    schema: projectJobSchema,
+    async handle(data): Promise<ProjectResult> {
+      const started = Date.now();
+      const shard = decodeVectorShard(await deps.store.get(embeddingsShardKey(data.rebuildId, data.shard)));
+      const n = shard.ids.length;
+      let dim = shard.dim;
+      let vectors: Float32Array;
+      if (data.reduce) {
+        const model = await modelFor(data.rebuildId);
+        vectors = n > 0 ? await projectRows(model, shard.vectors, n, { normalise: true }) : new Float32Array(0);
+        dim = model.k;
+      } else {
+        vectors = Float32Array.from(shard.vectors);
+        if (n > 0) l2Normalise(vectors, dim);
+      }
+      await deps.store.put(
+        reducedShardKey(data.rebuildId, data.shard),
+        encodeVectorShard({ ids: shard.ids, dim, vectors }),
+      );
+      return { rows: n, dim, ms: Date.now() - started };
+    },
+  });
+}
