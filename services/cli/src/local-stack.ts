@@ -27,6 +27,11 @@ export interface LocalStackOptions {
   port?: number;
   /** Where rebuild outputs go (`LOOKALIKE_STORAGE_URL=file://…`). Default `<cwd>/.lookalike/storage`. */
   storageDir?: string;
+  /**
+   * Store rebuild outputs here instead (e.g. `s3://bucket/prefix`, with LOOKALIKE_S3_* in `env`);
+   * `storageDir` then only holds the local Redis's data.
+   */
+  storageUrl?: string;
   /** Use this Redis instead of starting one. */
   redisUrl?: string;
   /** Data folder of the Redis started here (append-only file). Default `<storageDir>/../redis`. */
@@ -59,7 +64,7 @@ export interface LocalStack {
   redisUrl: string;
   /** Absolute path of the storage folder. */
   storageDir: string;
-  /** `file:///…` URL of the storage folder, as the services see it. */
+  /** The storage URL the services use: `file:///…` of `storageDir`, or `options.storageUrl`. */
   storageUrl: string;
   /** Current name and pid of every process (pids change on restart). */
   readonly processes: { name: string; pid: number | undefined }[];
@@ -148,7 +153,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     );
   }
   const storageDir = resolve(options.storageDir ?? join(process.cwd(), '.lookalike', 'storage'));
-  const storageUrl = pathToFileURL(storageDir).href;
+  const storageUrl = options.storageUrl ?? pathToFileURL(storageDir).href;
   await mkdir(storageDir, { recursive: true });
 
   let redis: RedisServer | undefined;
