@@ -49,14 +49,14 @@ export async function renderImage(shapeIndex: number, colourIndex: number, varia
 
 /**
  * A corpus of `shapes × colours × variations` distinct images in the H&M layout, article ids
- * `0108775000`, `0108775001`, … (some PNG), plus the given extra files.
+ * `0108775000`, `0108775001`, … (some PNG). Another `firstVariation` gives other image bytes.
  */
-export async function generateCorpus(variations: number): Promise<GeneratedImage[]> {
+export async function generateCorpus(variations: number, firstVariation = 0): Promise<GeneratedImage[]> {
   const images: GeneratedImage[] = [];
   let n = 0;
   for (let shape = 0; shape < SHAPES.length; shape++) {
     for (let colour = 0; colour < COLOURS.length; colour++) {
-      for (let v = 0; v < variations; v++) {
+      for (let v = firstVariation; v < firstVariation + variations; v++) {
         const articleId = String(108_775_000 + n).padStart(10, '0');
         const png = n % 10 === 3;
         images.push({

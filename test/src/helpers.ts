@@ -14,19 +14,33 @@ export async function api<T>(apiUrl: string, path: string, init?: RequestInit): 
   return { status: res.status, body: (await res.json()) as T };
 }
 
-/** Polls a rebuild until it is no longer running. */
-export async function waitForRebuild(apiUrl: string, rebuildId: string, timeoutMs: number): Promise<StatusBody> {
+/**
+ * Polls a rebuild's status until `done` says so. Connection errors are retried: the producer
+ * may be restarting.
+ */
+export async function pollRebuild(
+  apiUrl: string,
+  rebuildId: string,
+  done: (status: StatusBody) => boolean,
+  timeoutMs: number,
+  intervalMs = 200,
+): Promise<StatusBody> {
   const deadline = Date.now() + timeoutMs;
   let last: StatusBody | undefined;
   while (Date.now() < deadline) {
-    const { status, body } = await api<StatusBody>(apiUrl, `/rebuilds/${rebuildId}`);
-    if (status === 200) {
-      last = body;
-      if (body.manifest.status !== 'running') return body;
+    const res = await api<StatusBody>(apiUrl, `/rebuilds/${rebuildId}`).catch(() => undefined);
+    if (res?.status === 200) {
+      last = res.body;
+      if (done(res.body)) return res.body;
     }
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
-  throw new Error(`rebuild ${rebuildId} still running after ${timeoutMs} ms: ${JSON.stringify(last?.manifest.stages)}`);
+  throw new Error(`rebuild ${rebuildId}: condition not met after ${timeoutMs} ms: ${JSON.stringify(last?.manifest)}`);
+}
+
+/** Polls a rebuild until it is no longer running. */
+export function waitForRebuild(apiUrl: string, rebuildId: string, timeoutMs: number): Promise<StatusBody> {
+  return pollRebuild(apiUrl, rebuildId, (s) => s.manifest.status !== 'running', timeoutMs, 500);
 }
 
 /** Sum of `lookalike_jobs_total{status="completed"}` in a process's Prometheus metrics. */

@@ -121,13 +121,17 @@ export function parseArgs(argv, defaults) {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (!a.startsWith('--')) throw new Error(`unexpected argument ${a}`);
-    const [key, inline] = a.slice(2).split('=', 2);
+    let [key, inline] = a.slice(2).split('=', 2);
+    if (key.startsWith('no-') && typeof defaults[key.slice(3).replace(/-([a-z])/g, (_, c) => c.toUpperCase())] === 'boolean') {
+      key = key.slice(3);
+      inline = 'false';
+    }
     const name = key.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
     if (!(name in defaults)) throw new Error(`unknown option --${key} (known: ${Object.keys(defaults).join(', ')})`);
     const def = defaults[name];
     let value = inline;
     if (value === undefined) {
-      if (typeof def === 'boolean') value = 'true';
+      if (typeof def === 'boolean') value = argv[i + 1] === 'true' || argv[i + 1] === 'false' ? argv[++i] : 'true';
       else value = argv[++i];
     }
     out[name] = typeof def === 'number' ? Number(value) : typeof def === 'boolean' ? value === 'true' : value;

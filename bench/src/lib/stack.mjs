@@ -1,6 +1,6 @@
 // Redis + storage for a benchmark run: a fresh Redis (startRedisServer) and a fresh store
 // (a temporary folder, or an s3rver bucket).
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -15,11 +15,8 @@ export const QUEUE_PREFIX = 'bench';
 /** `kind`: 'fs' (file:// temp folder) or 's3' (s3rver on a temp folder). */
 export async function startStack(kind, label) {
   const dir = await mkdtemp(join(tmpdir(), `lookalike-bench-${label}-`));
-  const redis = await startRedisServer({ dir: join(dir, 'redis') }).catch(async (err) => {
-    // startRedisServer wants an existing dir when one is given.
-    if (String(err.message).includes('ENOENT')) throw err;
-    throw err;
-  });
+  await mkdir(join(dir, 'redis'));
+  const redis = await startRedisServer({ dir: join(dir, 'redis') });
   let s3;
   let storageUrl;
   let storeOptions = {};

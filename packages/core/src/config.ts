@@ -14,6 +14,8 @@ export const ENV = {
   modelUrl: 'LOOKALIKE_MODEL_URL',
   backend: 'LOOKALIKE_BACKEND',
   concurrency: 'LOOKALIKE_CONCURRENCY',
+  lockMs: 'LOOKALIKE_LOCK_MS',
+  stalledIntervalMs: 'LOOKALIKE_STALLED_INTERVAL_MS',
   httpHost: 'LOOKALIKE_HTTP_HOST',
   httpPort: 'LOOKALIKE_HTTP_PORT',
   dashboardUser: 'LOOKALIKE_DASHBOARD_USER',
@@ -65,6 +67,8 @@ const envSchema = z.object({
   [ENV.modelUrl]: modelUrl.default(DEFAULT_MODEL_URL),
   [ENV.backend]: z.enum(BACKENDS, { message: `expected one of ${BACKENDS.join(', ')}` }).default('auto'),
   [ENV.concurrency]: z.coerce.number({ message: 'expected an integer' }).int().min(1).max(256).default(1),
+  [ENV.lockMs]: z.coerce.number({ message: 'expected milliseconds' }).int().min(1000).default(60_000),
+  [ENV.stalledIntervalMs]: z.coerce.number({ message: 'expected milliseconds' }).int().min(500).default(30_000),
   [ENV.httpHost]: z.string().min(1).default('127.0.0.1'),
   [ENV.httpPort]: port.default(8080),
   [ENV.dashboardUser]: optionalString,
@@ -89,6 +93,13 @@ export interface Config {
   modelUrl: string;
   backend: BackendChoice;
   concurrency: number;
+  /**
+   * How long a worker's job lock lasts (renewed every half of it while the job runs). A worker that
+   * dies loses its jobs' locks after this, and another worker redoes them.
+   */
+  lockMs: number;
+  /** How often workers look for jobs whose lock expired (stalled jobs). */
+  stalledIntervalMs: number;
   http: { host: string; port: number };
   dashboard: { user?: string; password?: string };
   logLevel: string;
@@ -154,6 +165,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     modelUrl: e[ENV.modelUrl],
     backend: e[ENV.backend],
     concurrency: e[ENV.concurrency],
+    lockMs: e[ENV.lockMs],
+    stalledIntervalMs: e[ENV.stalledIntervalMs],
     http: { host: e[ENV.httpHost], port: e[ENV.httpPort] },
     dashboard: { user: e[ENV.dashboardUser], password: e[ENV.dashboardPassword] },
     logLevel: e[ENV.logLevel],

@@ -2,6 +2,7 @@ import { Worker, UnrecoverableError, type Job, type WorkerOptions } from 'bullmq
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
 import { describeIssues, type Logger, type QueueName } from '@lookalike/core';
+import type { CancellationRegistry } from './cancellation';
 import { DEFAULT_WORKER_OPTIONS } from './defaults';
 
 /** A processor for one job name: validated data in, JSON-serialisable result out. */
@@ -22,6 +23,8 @@ export interface CreateWorkerOptions {
   /** Handlers by job name; a job with another name fails without retry. */
   handlers: Record<string, JobHandler>;
   concurrency?: number;
+  /** Jobs of a cancelled rebuild complete at once with `{ cancelled: true }` instead of running. */
+  cancellation?: CancellationRegistry;
   /** Extra BullMQ worker options (tests shorten lock and stalled intervals). */
   worker?: Partial<WorkerOptions>;
 }
@@ -56,6 +59,11 @@ export function createWorker(queue: QueueName, options: CreateWorkerOptions): Wo
         .map((i) => `${i.field}: ${i.message}`)
         .join('; ');
       throw new UnrecoverableError(`invalid ${job.name} job payload: ${fields}`);
+    }
+    const rebuildId = (parsed.data as { rebuildId?: unknown }).rebuildId;
+    if (options.cancellation && typeof rebuildId === 'string' && (await options.cancellation.isCancelled(rebuildId))) {
+      log.info('skipped: rebuild cancelled');
+      return { cancelled: true };
     }
     const started = Date.now();
     log.debug('job started');

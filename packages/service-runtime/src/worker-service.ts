@@ -1,7 +1,13 @@
 import type { Worker } from 'bullmq';
 import type { QueueName } from '@lookalike/core';
 import { startOpsServer, type OpsServer } from '@lookalike/observability';
-import { createQueue, createWorker, installGracefulShutdown, type JobHandler } from '@lookalike/queue';
+import {
+  CancellationRegistry,
+  createQueue,
+  createWorker,
+  installGracefulShutdown,
+  type JobHandler,
+} from '@lookalike/queue';
 import { createServiceContext, type ServiceContext } from './service-context';
 
 export interface WorkerServiceDefinition {
@@ -35,6 +41,8 @@ export async function runWorkerService(definition: WorkerServiceDefinition): Pro
     logger: ctx.logger,
     handlers,
     concurrency: ctx.config.concurrency,
+    cancellation: new CancellationRegistry(ctx.connection, ctx.config.queuePrefix),
+    worker: { lockDuration: ctx.config.lockMs, stalledInterval: ctx.config.stalledIntervalMs },
   });
   worker.on('completed', (job) => {
     ctx.metrics.jobsTotal.inc({ queue: definition.queue, name: job.name, status: 'completed' });

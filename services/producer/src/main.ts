@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     },
     // Many rebuilds can wait on their children at once; only active steps hold a slot.
     concurrency: 4,
+    worker: { lockDuration: config.lockMs, stalledInterval: config.stalledIntervalMs },
   });
   const rebuilds = new RebuildService({ rebuildQueue: queues.rebuild, manifests, cancellation, store });
   const app = createApp({

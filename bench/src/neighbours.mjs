@@ -1,0 +1,366 @@
+// Benchmark (a): the neighbour stage through the real `index` queue vs raw FAISS.
+//
+//   pnpm --filter @lookalike/bench run neighbours [-- --rows 105000 --dim 256 --k 20 ...]
+//
+// Raw: one process, FlatInnerProductIndex.build + allNeighboursAsync over every row, with the same
+// 2 threads the pipeline gets (2 single-thread searches on the libuv pool; also 1 search with
+// 2 OpenMP/OpenBLAS threads, for information). Pipeline: the same vectors as reduced shards in a
+// store, a `build-index` job and then `neighbours` jobs on the `index` queue of a real Redis, answered
+// by N real indexer processes (node services/indexer/dist/main.js, one thread each); timed from the
+// first enqueue to the last neighbours part written. Both run in this one invocation; the raw
+// search runs before and after the pipeline and the baseline is their mean (the box is shared).
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { load } from './lib/resolve.mjs';
+import { machineFacts, parseArgs, printTable, procCpuSeconds, round, startWindow, writeResult } from './lib/machine.mjs';
+import { articleId, gaussian, mulberry32 } from './lib/rng.mjs';
+import { startStack } from './lib/stack.mjs';
+import { completedJobs, problems, SINGLE_THREAD_ENV, startWorker } from './lib/workers.mjs';
+
+const { bruteForceNeighbours, decodeNeighbourTable, FlatInnerProductIndex, encodeNeighbourTable } = load('@lookalike/ann');
+const { jobId, JOB_NAMES, QUEUES } = load('@lookalike/core');
+const { encodeVectorShard, indexKey, neighboursPartKey, reducedShardKey } = load('@lookalike/storage');
+
+const opts = parseArgs(process.argv.slice(2), {
+  rows: 105_000,
+  dim: 256,
+  k: 20,
+  clusters: 1000,
+  seed: 42,
+  shardSize: 1000,
+  rowsPerJob: 10_000,
+  indexers: 2,
+  store: 'fs',
+  verifyRows: 32,
+  omp: true,
+  keep: false,
+});
+const THREADS = opts.indexers; // the raw baseline gets as many threads as there are indexers
+const TARGET = 1.15;
+
+function log(msg) {
+  console.log(`[neighbours ${new Date().toISOString().slice(11, 19)}] ${msg}`);
+}
+
+/** Clustered, seeded, L2-normalised vectors (rows × dim). */
+function generateVectors({ rows, dim, clusters, seed }) {
+  const rand = mulberry32(seed);
+  const gauss = gaussian(rand);
+  const centers = new Float32Array(clusters * dim);
+  for (let c = 0; c < clusters; c++) {
+    let norm = 0;
+    for (let j = 0; j < dim; j++) {
+      const v = gauss();
+      centers[c * dim + j] = v;
+      norm += v * v;
+    }
+    norm = Math.sqrt(norm);
+    for (let j = 0; j < dim; j++) centers[c * dim + j] /= norm;
+  }
+  // Within-cluster spread: noise of norm ~0.6 around unit centres, different per cluster.
+  const spread = Array.from({ length: clusters }, () => (0.25 + 0.75 * rand()) * (0.6 / Math.sqrt(dim)));
+  const out = new Float32Array(rows * dim);
+  for (let i = 0; i < rows; i++) {
+    const c = Math.floor(rand() * clusters);
+    const s = spread[c];
+    let norm = 0;
+    for (let j = 0; j < dim; j++) {
+      const v = centers[c * dim + j] + s * gauss();
+      out[i * dim + j] = v;
+      norm += v * v;
+    }
+    norm = Math.sqrt(norm);
+    for (let j = 0; j < dim; j++) out[i * dim + j] /= norm;
+  }
+  return out;
+}
+
+/** Runs src/neighbours-raw.mjs in a fresh process with the given thread settings. */
+function runRaw(vectorsFile, parallel, threadsPerSearch, outFile) {
+  return new Promise((resolve, reject) => {
+    const env = {
+      ...process.env,
+      OMP_NUM_THREADS: String(threadsPerSearch),
+      OPENBLAS_NUM_THREADS: String(threadsPerSearch),
+      OMP_WAIT_POLICY: 'PASSIVE',
+    };
+    const script = fileURLToPath(new URL('./neighbours-raw.mjs', import.meta.url));
+    const child = spawn(process.execPath, [script, vectorsFile, String(opts.dim), String(opts.k), String(parallel), outFile], {
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    const window = startWindow();
+    child.once('exit', (code) => {
+      if (code !== 0) return reject(new Error(`raw neighbours exited with ${code}: ${out}`));
+      const res = JSON.parse(out.trim().split('\n').pop());
+      const w = window.end(res.cpuS);
+      resolve({ ...res, window: w, label: parallel > 1 ? `${parallel} searches x ${threadsPerSearch} thread` : `1 search x ${threadsPerSearch} threads` });
+    });
+  });
+}
+
+async function main() {
+  const machine = machineFacts();
+  log(`machine: ${machine.nproc} cpus (${machine.cpuModel}), load ${machine.loadavg.join(' ')}`);
+  const work = await mkdtemp(join(tmpdir(), 'lookalike-bench-nb-'));
+  const result = { bench: 'neighbours', startedAt: new Date().toISOString(), options: opts, machine };
+  try {
+    let t = performance.now();
+    const vectors = generateVectors(opts);
+    log(`generated ${opts.rows} x ${opts.dim} clustered vectors (${opts.clusters} clusters, seed ${opts.seed}) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    const vectorsFile = join(work, 'vectors.f32');
+    await writeFile(vectorsFile, Buffer.from(vectors.buffer));
+
+    // --- raw, before ---------------------------------------------------------------------------
+    log(`raw: ${THREADS} single-thread searches in one process ...`);
+    const rawBefore = await runRaw(vectorsFile, THREADS, 1, join(work, 'raw-before.bin'));
+    log(`raw (before): build ${(rawBefore.buildMs / 1000).toFixed(2)} s + search ${(rawBefore.searchMs / 1000).toFixed(2)} s, cpu ${rawBefore.cpuS.toFixed(1)} s, others used ${rawBefore.window.otherCpuS} cpu-s`);
+
+    // --- pipeline ------------------------------------------------------------------------------
+    const pipeline = await runPipeline(vectors, work);
+
+    // --- raw, after ----------------------------------------------------------------------------
+    log(`raw: ${THREADS} single-thread searches in one process (again, after the pipeline) ...`);
+    const rawAfter = await runRaw(vectorsFile, THREADS, 1, join(work, 'raw-after.bin'));
+    log(`raw (after): build ${(rawAfter.buildMs / 1000).toFixed(2)} s + search ${(rawAfter.searchMs / 1000).toFixed(2)} s, cpu ${rawAfter.cpuS.toFixed(1)} s, others used ${rawAfter.window.otherCpuS} cpu-s`);
+    let rawOmp;
+    if (opts.omp) {
+      log(`raw: 1 search with ${THREADS} OpenMP/OpenBLAS threads (information) ...`);
+      rawOmp = await runRaw(vectorsFile, 1, THREADS, join(work, 'raw-omp.bin'));
+      log(`raw (omp): build ${(rawOmp.buildMs / 1000).toFixed(2)} s + search ${(rawOmp.searchMs / 1000).toFixed(2)} s`);
+    }
+
+    // --- correctness ---------------------------------------------------------------------------
+    const verify = await verifyResults(pipeline.parts, join(work, 'raw-before.bin'), vectors);
+    log(`verify: pipeline vs raw FAISS on all ${verify.rowsCompared} rows: ${verify.idMismatchRows} rows with different ids, max |score diff| ${verify.maxScoreDiff}; brute force on ${verify.bruteRows} rows: ${verify.bruteIdMismatchRows} differ`);
+
+    // --- table ---------------------------------------------------------------------------------
+    const rawMean = (rawBefore.totalMs + rawAfter.totalMs) / 2 / 1000;
+    const rawBest = Math.min(rawBefore.totalMs, rawAfter.totalMs) / 1000;
+    const pipeWall = pipeline.wallMs / 1000;
+    const rawCpu = (rawBefore.cpuS + rawAfter.cpuS) / 2;
+    const rows = [
+      { metric: `wall s, ${opts.rows}x${opts.dim} k=${opts.k} (raw = mean of before/after)`, raw: rawMean, pipeline: pipeWall, ratio: pipeWall / rawMean, target: `<= ${TARGET}`, pass: pipeWall / rawMean <= TARGET },
+      { metric: 'wall s vs best raw run', raw: rawBest, pipeline: pipeWall, ratio: pipeWall / rawBest, target: 'info' },
+      { metric: 'raw before / after pipeline, wall s', raw: rawBefore.totalMs / 1000, pipeline: rawAfter.totalMs / 1000, ratio: rawAfter.totalMs / rawBefore.totalMs, target: 'drift' },
+      { metric: 'CPU s (raw process vs indexers + redis)', raw: rawCpu, pipeline: pipeline.cpu.total, ratio: pipeline.cpu.total / rawCpu, target: 'info' },
+      { metric: '  of which index build (raw build vs build-index job)', raw: (rawBefore.buildMs + rawAfter.buildMs) / 2000, pipeline: pipeline.buildIndexWallMs / 1000, ratio: pipeline.buildIndexWallMs / ((rawBefore.buildMs + rawAfter.buildMs) / 2), target: 'info' },
+      { metric: '  of which all-neighbours search', raw: (rawBefore.searchMs + rawAfter.searchMs) / 2000, pipeline: pipeline.neighboursWallMs / 1000, ratio: pipeline.neighboursWallMs / ((rawBefore.searchMs + rawAfter.searchMs) / 2), target: 'info' },
+      { metric: 'other sessions\' CPU s during the run', raw: (rawBefore.window.otherCpuS + rawAfter.window.otherCpuS) / 2, pipeline: pipeline.window.otherCpuS, target: 'noise' },
+    ];
+    if (rawOmp) rows.push({ metric: `raw alt: 1 search x ${THREADS} OMP threads, wall s`, raw: rawOmp.totalMs / 1000, pipeline: pipeWall, ratio: pipeWall / (rawOmp.totalMs / 1000), target: 'info' });
+    rows.push({ metric: 'results equal raw (rows with different ids)', raw: 0, pipeline: verify.idMismatchRows, target: '0', pass: verify.idMismatchRows === 0 && verify.bruteIdMismatchRows === 0 });
+    printTable(`Neighbour stage vs raw FAISS (${THREADS} indexer processes x 1 thread vs 1 raw process x ${THREADS} threads)`, rows);
+    printBreakdown(pipeline, rawBefore, rawAfter);
+
+    Object.assign(result, {
+      finishedAt: new Date().toISOString(),
+      raw: { before: rawBefore, after: rawAfter, omp: rawOmp, meanWallS: rawMean },
+      pipeline: { ...pipeline, parts: undefined },
+      verify,
+      ratio: pipeWall / rawMean,
+      target: TARGET,
+      pass: pipeWall / rawMean <= TARGET,
+      table: rows,
+      machineEnd: machineFacts(),
+    });
+    const path = writeResult('neighbours', result);
+    log(`result written to ${path}`);
+    await pipeline.stack.stop({ keep: opts.keep });
+  } finally {
+    if (!opts.keep) await rm(work, { recursive: true, force: true });
+  }
+}
+
+async function runPipeline(vectors, work) {
+  const { rows, dim, k, shardSize, rowsPerJob, indexers } = opts;
+  const rebuildId = `bench-nb-${Date.now().toString(36)}`;
+  const stack = await startStack(opts.store, 'nb');
+  log(`pipeline: redis ${stack.redis.url}, storage ${stack.storageUrl}`);
+  const shards = Math.ceil(rows / shardSize);
+  let t = performance.now();
+  for (let s = 0; s < shards; s++) {
+    const start = s * shardSize;
+    const end = Math.min(rows, start + shardSize);
+    const ids = Array.from({ length: end - start }, (_, i) => articleId(start + i));
+    await stack.store.put(reducedShardKey(rebuildId, s), encodeVectorShard({ ids, dim, vectors: vectors.subarray(start * dim, end * dim) }));
+  }
+  log(`pipeline: wrote ${shards} reduced shards in ${((performance.now() - t) / 1000).toFixed(1)} s (not timed)`);
+
+  const workers = [];
+  for (let i = 0; i < indexers; i++) {
+    workers.push(await startWorker('indexer', `indexer-${i + 1}`, { ...stack.env, ...SINGLE_THREAD_ENV }));
+  }
+  log(`pipeline: ${indexers} indexer processes healthy (pids ${workers.map((w) => w.pid).join(', ')})`);
+  const queue = stack.queue(QUEUES.index);
+  const events = await stack.events(QUEUES.index);
+
+  const pids = [...workers.map((w) => w.pid), stack.redis.pid, ...(stack.s3 ? [stack.s3.pid] : [])];
+  const cpu0 = pids.map((p) => procCpuSeconds(p) ?? 0);
+  const window = startWindow();
+  const t0 = performance.now();
+  const buildJob = await queue.add(JOB_NAMES.buildIndex, { rebuildId, shards }, { jobId: jobId(rebuildId, 'build-index') });
+  const buildResult = await buildJob.waitUntilFinished(events);
+  const t1 = performance.now();
+  const parts = Math.ceil(rows / rowsPerJob);
+  const jobs = await queue.addBulk(
+    Array.from({ length: parts }, (_, part) => ({
+      name: JOB_NAMES.neighbours,
+      data: { rebuildId, part, start: part * rowsPerJob, end: Math.min(rows, (part + 1) * rowsPerJob), k },
+      opts: { jobId: jobId(rebuildId, 'neighbours', part) },
+    })),
+  );
+  const partResults = await Promise.all(jobs.map((j) => j.waitUntilFinished(events)));
+  const t2 = performance.now();
+  const cpu1 = pids.map((p) => procCpuSeconds(p) ?? 0);
+  const cpuByPid = pids.map((p, i) => ({ pid: p, cpuS: round(cpu1[i] - cpu0[i], 2) }));
+  const oursCpu = cpu1.reduce((a, v, i) => a + v - cpu0[i], 0);
+  const win = window.end(oursCpu);
+  log(`pipeline: build-index ${((t1 - t0) / 1000).toFixed(2)} s, neighbours ${((t2 - t1) / 1000).toFixed(2)} s (${parts} jobs of ${rowsPerJob} rows), total ${((t2 - t0) / 1000).toFixed(2)} s`);
+
+  // All parts must exist: the stage's output.
+  for (let part = 0; part < parts; part++) {
+    if (!(await stack.store.exists(neighboursPartKey(rebuildId, part)))) throw new Error(`part ${part} missing`);
+  }
+  const done = workers.flatMap(completedJobs);
+  const byWorker = workers.map((w) => {
+    const jobsHere = completedJobs(w).filter((j) => j.stage === 'neighbours');
+    return {
+      worker: w.name,
+      pid: w.pid,
+      neighboursJobs: jobsHere.length,
+      jobMs: jobsHere.map((j) => j.ms),
+      busyMs: jobsHere.reduce((a, j) => a + j.ms, 0),
+      buildIndexMs: completedJobs(w).filter((j) => j.stage === 'build-index').reduce((a, j) => a + j.ms, 0),
+      warnings: problems(w).map((l) => l.msg),
+    };
+  });
+  const analysis = await analyseOverheads(stack, rebuildId, byWorker);
+  const tables = [];
+  for (let part = 0; part < parts; part++) tables.push(decodeNeighbourTable(await stack.store.get(neighboursPartKey(rebuildId, part))));
+
+  await events.close();
+  await queue.close();
+  await Promise.all(workers.map((w) => w.stop()));
+  return {
+    rebuildId,
+    storage: opts.store,
+    shards,
+    parts: tables,
+    neighbourJobs: parts,
+    wallMs: t2 - t0,
+    buildIndexWallMs: t1 - t0,
+    neighboursWallMs: t2 - t1,
+    buildIndexResult: buildResult,
+    partResultsMs: partResults.map((r) => r.ms),
+    jobsCompleted: done.length,
+    byWorker,
+    cpu: { total: round(oursCpu, 2), byPid: cpuByPid },
+    window: win,
+    analysis,
+    stack,
+  };
+}
+
+/**
+ * Where the pipeline's time goes beyond the search itself, measured piece by piece in this process
+ * after the timed run: reading + deserialising the index (done once per indexer process, by its first
+ * neighbours job), encoding + writing one part, and the job-count imbalance across workers.
+ */
+async function analyseOverheads(stack, rebuildId, byWorker) {
+  const out = {};
+  let t = performance.now();
+  const bytes = await stack.store.get(indexKey(rebuildId));
+  out.indexGetMs = performance.now() - t;
+  out.indexBytes = bytes.length;
+  t = performance.now();
+  const index = FlatInnerProductIndex.fromBuffer(bytes);
+  out.indexFromBufferMs = performance.now() - t;
+  index.dispose();
+  const table = decodeNeighbourTable(await stack.store.get(neighboursPartKey(rebuildId, 0)));
+  t = performance.now();
+  const encoded = encodeNeighbourTable(table);
+  out.partEncodeMs = performance.now() - t;
+  t = performance.now();
+  await stack.store.put(`bench-scratch/part.bin`, encoded);
+  out.partPutMs = performance.now() - t;
+  out.partBytes = encoded.length;
+  // First job of each worker carries the index load; the others are search + write only.
+  out.firstJobExtraMs = byWorker.map((w) => {
+    const [first, ...rest] = w.jobMs;
+    if (first === undefined || rest.length === 0) return undefined;
+    const full = rest.slice(0, rest.length); // jobs of equal size except possibly the last part
+    const median = [...full].sort((a, b) => a - b)[Math.floor(full.length / 2)];
+    return round(first - median, 0);
+  });
+  const busy = byWorker.map((w) => w.busyMs);
+  out.busyMsPerWorker = busy;
+  out.imbalanceMs = Math.max(...busy) - Math.min(...busy);
+  for (const key of Object.keys(out)) if (typeof out[key] === 'number') out[key] = round(out[key], 1);
+  return out;
+}
+
+function printBreakdown(p, rawBefore, rawAfter) {
+  const a = p.analysis;
+  const rawSearch = (rawBefore.searchMs + rawAfter.searchMs) / 2;
+  console.log('Pipeline breakdown (ms):');
+  console.log(`  build-index job (read ${p.shards} shards, build, write ids + index ${(a.indexBytes / 1e6).toFixed(1)} MB): job ${p.buildIndexResult.ms}, enqueue->done ${p.buildIndexWallMs.toFixed(0)}`);
+  console.log(`  neighbours: ${p.neighbourJobs} jobs; per worker busy ${a.busyMsPerWorker.join(' / ')} (jobs ${p.byWorker.map((w) => w.neighboursJobs).join(' / ')}); stage wall ${p.neighboursWallMs.toFixed(0)}; raw search (2 threads) ${rawSearch.toFixed(0)}`);
+  console.log(`  job-count imbalance between workers: ${a.imbalanceMs} ms busy time`);
+  console.log(`  queue/idle gap: stage wall - busiest worker = ${(p.neighboursWallMs - Math.max(...a.busyMsPerWorker)).toFixed(0)}`);
+  console.log(`  index load per worker (store.get ${a.indexGetMs} + fromBuffer ${a.indexFromBufferMs}); first job minus median job per worker: ${a.firstJobExtraMs.join(' / ')}`);
+  console.log(`  per part: encode ${a.partEncodeMs} + put ${a.partPutMs} (${(a.partBytes / 1e6).toFixed(2)} MB)`);
+  console.log(`  job durations: ${p.byWorker.map((w) => `${w.worker}: ${w.jobMs.join(', ')}`).join(' | ')}`);
+}
+
+async function verifyResults(tables, rawFile, vectors) {
+  const { k, rows, dim } = opts;
+  const raw = await readFile(rawFile);
+  const rawIds = new Int32Array(raw.buffer, raw.byteOffset, rows * k);
+  const rawScores = new Float32Array(raw.buffer, raw.byteOffset + rows * k * 4, rows * k);
+  let idMismatchRows = 0;
+  let maxScoreDiff = 0;
+  let rowsCompared = 0;
+  const pipeIds = new Int32Array(rows * k);
+  for (const t of tables) {
+    if (t.k !== k) throw new Error(`part has k=${t.k}`);
+    pipeIds.set(t.ids, t.firstRow * k);
+    for (let r = 0; r < t.rows; r++) {
+      const row = t.firstRow + r;
+      let same = true;
+      for (let j = 0; j < k; j++) {
+        if (t.ids[r * k + j] !== rawIds[row * k + j]) same = false;
+        maxScoreDiff = Math.max(maxScoreDiff, Math.abs(t.scores[r * k + j] - rawScores[row * k + j]));
+      }
+      if (!same) idMismatchRows++;
+      rowsCompared++;
+    }
+  }
+  // Independent oracle: plain-JS brute force on a seeded sample of rows.
+  const rand = mulberry32(opts.seed + 1);
+  let bruteIdMismatchRows = 0;
+  let bruteMaxScoreDiff = 0;
+  for (let i = 0; i < opts.verifyRows; i++) {
+    const row = Math.floor(rand() * rows);
+    const bf = bruteForceNeighbours(vectors, dim, row, row + 1, k);
+    for (let j = 0; j < k; j++) {
+      if (bf.ids[j] !== pipeIds[row * k + j]) {
+        bruteIdMismatchRows++;
+        break;
+      }
+    }
+    for (let j = 0; j < k; j++) bruteMaxScoreDiff = Math.max(bruteMaxScoreDiff, Math.abs(bf.scores[j] - rawScores[row * k + j]));
+  }
+  return { rowsCompared, idMismatchRows, maxScoreDiff, bruteRows: opts.verifyRows, bruteIdMismatchRows, bruteMaxScoreDiff };
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
