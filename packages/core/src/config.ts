@@ -20,6 +20,7 @@ export const ENV = {
   httpPort: 'LOOKALIKE_HTTP_PORT',
   dashboardUser: 'LOOKALIKE_DASHBOARD_USER',
   dashboardPassword: 'LOOKALIKE_DASHBOARD_PASSWORD',
+  dashboardReadOnly: 'LOOKALIKE_DASHBOARD_READ_ONLY',
   logLevel: 'LOG_LEVEL',
 } as const;
 
@@ -73,6 +74,7 @@ const envSchema = z.object({
   [ENV.httpPort]: port.default(8080),
   [ENV.dashboardUser]: optionalString,
   [ENV.dashboardPassword]: optionalString,
+  [ENV.dashboardReadOnly]: booleanFlag.default(false),
   [ENV.logLevel]: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -101,7 +103,8 @@ export interface Config {
   /** How often workers look for jobs whose lock expired (stalled jobs). */
   stalledIntervalMs: number;
   http: { host: string; port: number };
-  dashboard: { user?: string; password?: string };
+  /** Bull dashboard at /admin/queues: Basic auth credentials, and whether it may pause/retry/remove jobs. */
+  dashboard: { user?: string; password?: string; readOnly: boolean };
   logLevel: string;
 }
 
@@ -168,7 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     lockMs: e[ENV.lockMs],
     stalledIntervalMs: e[ENV.stalledIntervalMs],
     http: { host: e[ENV.httpHost], port: e[ENV.httpPort] },
-    dashboard: { user: e[ENV.dashboardUser], password: e[ENV.dashboardPassword] },
+    dashboard: { user: e[ENV.dashboardUser], password: e[ENV.dashboardPassword], readOnly: e[ENV.dashboardReadOnly] },
     logLevel: e[ENV.logLevel],
   };
 }

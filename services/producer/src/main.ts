@@ -3,6 +3,7 @@ import { QUEUES } from '@lookalike/core';
 import { CancellationRegistry, createQueue, createWorker, installGracefulShutdown } from '@lookalike/queue';
 import { createServiceContext } from '@lookalike/service-runtime';
 import { createApp } from './http/app';
+import { createDashboard, DASHBOARD_PATH, isLoopback } from './http/dashboard';
 import { ManifestRepository } from './orchestrator/manifest-repository';
 import { createRebuildOrchestrator } from './orchestrator/rebuild-orchestrator';
 import { RebuildService } from './rebuild-service';
@@ -12,6 +13,15 @@ import { SimilarArticles } from './similar-articles';
 async function main(): Promise<void> {
   const ctx = createServiceContext('producer');
   const { config, connection, logger, store } = ctx;
+  const { user, password, readOnly } = config.dashboard;
+  const credentials = user !== undefined && password !== undefined ? { user, password } : undefined;
+  if (!credentials && !isLoopback(config.http.host)) {
+    logger.fatal(
+      { host: config.http.host },
+      'refusing to listen on a non-loopback address without LOOKALIKE_DASHBOARD_USER and LOOKALIKE_DASHBOARD_PASSWORD',
+    );
+    process.exit(2);
+  }
   const queueCtx = { connection, prefix: config.queuePrefix };
   const queues = {
     rebuild: createQueue(QUEUES.rebuild, queueCtx),
@@ -35,6 +45,7 @@ async function main(): Promise<void> {
   });
   const rebuilds = new RebuildService({ rebuildQueue: queues.rebuild, manifests, cancellation, store });
   const app = createApp({
+    dashboard: createDashboard({ queues: Object.values(queues), credentials, readOnly }),
     rebuilds,
     similar: new SimilarArticles(store, manifests),
     metrics: ctx.metrics,
@@ -52,7 +63,8 @@ async function main(): Promise<void> {
     server.once('error', reject);
   });
   const port = (server.address() as AddressInfo).port;
-  logger.info({ url: `http://${config.http.host}:${port}`, storage: store.url }, 'producer ready');
+  const url = `http://${config.http.host}:${port}`;
+  logger.info({ url, dashboard: `${url}${DASHBOARD_PATH}`, storage: store.url }, 'producer ready');
   installGracefulShutdown(
     [
       () => new Promise<void>((resolve) => server.close(() => resolve())),

@@ -4,6 +4,7 @@ import { describeIssues, rebuildSpecSchema, type Logger } from '@lookalike/core'
 import type { ServiceMetrics } from '@lookalike/observability';
 import type { RebuildService } from '../rebuild-service';
 import type { SimilarArticles } from '../similar-articles';
+import { DASHBOARD_PATH } from './dashboard';
 
 /** `POST /rebuilds` body: a rebuild spec, plus an optional client-chosen id (idempotency key). */
 export const submitBodySchema = rebuildSpecSchema.extend({
@@ -20,6 +21,8 @@ const similarQuerySchema = z.object({
 const articleIdSchema = z.string().regex(/^\d{10}$/, 'expected a 10-digit article id');
 
 export interface AppDeps {
+  /** Mounted at /admin/queues (see dashboard.ts). */
+  dashboard?: { handlers: express.RequestHandler[]; router: express.Router };
   rebuilds: RebuildService;
   similar: SimilarArticles;
   metrics: ServiceMetrics;
@@ -45,6 +48,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/metrics', async (_req, res) => {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
+
+  if (deps.dashboard) app.use(DASHBOARD_PATH, ...deps.dashboard.handlers, deps.dashboard.router);
 
   app.post('/rebuilds', async (req, res) => {
     const parsed = submitBodySchema.safeParse(req.body ?? {});
