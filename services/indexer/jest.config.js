@@ -1,2 +1,1 @@
-const preset = require('../../jest.preset.js');
-module.exports = { ...preset, ...preset.withServers };
+module.exports = { ...require('../../jest.preset.js') };

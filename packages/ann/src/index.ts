@@ -7,6 +7,5 @@ export * from './neighbour-table';
 export * from './select-neighbours';
 export * from './all-neighbours';
 export * from './neighbour-table-codec';
-export * from './crc32';
 export * from './l2-normalize';
 export * from './brute-force';

@@ -1,6 +1,6 @@
 import * as os from 'node:os';
 import { types } from 'node:util';
-import { crc32 } from './crc32';
+import { crc32 } from '@lookalike/core';
 import { AnnFormatError, AnnInputError } from './errors';
 import type { NeighbourTable } from './neighbour-table';
 

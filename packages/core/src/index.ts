@@ -7,3 +7,4 @@ export * from './jobs';
 export * from './manifest';
 export * from './plan';
 export * from './concurrency';
+export * from './crc32';

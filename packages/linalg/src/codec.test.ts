@@ -1,18 +1,8 @@
 import { gaussianData } from '../test/helpers';
 import { decodePcaModel, encodedPcaModelSize, encodePcaModel, PcaModelFormatError } from './codec';
-import { crc32 } from './crc32';
 import { fitPcaSync } from './pca';
 import { SeededRandom } from './random';
 
-describe('crc32', () => {
-  it('matches the standard check values', () => {
-    expect(crc32(Buffer.from('123456789'))).toBe(0xcbf43926);
-    expect(crc32(new Uint8Array(0))).toBe(0);
-    expect(crc32(Buffer.from('The quick brown fox jumps over the lazy dog'))).toBe(0x414fa339);
-    const bytes = Buffer.from('123456789');
-    expect(crc32(bytes, 4, 9, crc32(bytes, 0, 4))).toBe(0xcbf43926); // running checksum
-  });
-});
 
 describe('PCA model codec', () => {
   const { model } = fitPcaSync(

@@ -1,4 +1,4 @@
-import { crc32 } from './crc32';
+import { crc32 } from '@lookalike/core';
 import type { PcaModel } from './pca';
 
 /**
@@ -62,7 +62,7 @@ export function encodePcaModel(model: PcaModel): Buffer {
   for (let i = 0; i < dim; i++, o += 4) buf.writeFloatLE(model.mean[i]!, o);
   for (let i = 0; i < k * dim; i++, o += 4) buf.writeFloatLE(model.components[i]!, o);
   for (let i = 0; i < k; i++, o += 8) buf.writeDoubleLE(model.explainedVariance[i]!, o);
-  buf.writeUInt32LE(crc32(buf, 0, o), o);
+  buf.writeUInt32LE(crc32(buf.subarray(0, o)), o);
   return buf;
 }
 
@@ -90,7 +90,7 @@ export function decodePcaModel(bytes: Uint8Array): PcaModel {
   if (buf.length > size)
     throw new PcaModelFormatError(`PCA model has ${buf.length - size} unexpected trailing bytes`);
   const stored = buf.readUInt32LE(size - 4);
-  const actual = crc32(buf, 0, size - 4);
+  const actual = crc32(buf.subarray(0, size - 4));
   if (stored !== actual) {
     throw new PcaModelFormatError(
       `PCA model checksum mismatch (stored ${hex(stored)}, computed ${hex(actual)}): the data is corrupt`,

@@ -6,6 +6,5 @@ export * from './s3-object-store';
 export * from './open-object-store';
 export * from './json';
 export * from './keys';
-export * from './crc32';
 export * from './vector-shard';
 export { readableToBuffer } from './stream-util';

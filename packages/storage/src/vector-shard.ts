@@ -1,5 +1,5 @@
 import { endianness } from 'node:os';
-import { crc32 } from './crc32';
+import { crc32 } from '@lookalike/core';
 import { VectorShardError } from './errors';
 import { asBuffer } from './stream-util';
 

@@ -1,0 +1,82 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Job } from 'bullmq';
+import sharp from 'sharp';
+import { silentLogger, type EmbedResult, type PlanShard } from '@lookalike/core';
+import {
+  decodeVectorShard,
+  embeddingsFailuresKey,
+  embeddingsShardKey,
+  FsObjectStore,
+  getJson,
+  planShardKey,
+  putJson,
+} from '@lookalike/storage';
+import { Embedder } from '@lookalike/vision';
+import { createEmbedShardHandler } from './embed-shard';
+
+async function jpeg(colour: string, x: number): Promise<Buffer> {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="300"><rect width="200" height="300" fill="#eee"/><rect x="${x}" y="60" width="100" height="160" fill="${colour}"/></svg>`;
+  return sharp(Buffer.from(svg)).jpeg().toBuffer();
+}
+
+describe('embed shard handler', () => {
+  let dir: string;
+  let store: FsObjectStore;
+  let images: FsObjectStore;
+  let embedder: Embedder;
+  const job = { updateProgress: async () => undefined } as unknown as Job;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'embed-shard-'));
+    store = new FsObjectStore({ root: join(dir, 'store') });
+    images = new FsObjectStore({ root: join(dir, 'images') });
+    embedder = await Embedder.create({ batchSize: 4 });
+    await images.put('010/0100000001.jpg', await jpeg('#c00', 20));
+    await images.put('010/0100000002.jpg', await jpeg('#00c', 60));
+    await images.put('010/0100000003.jpg', Buffer.from('garbage'));
+    await images.put('010/0100000004.jpg', await jpeg('#0c0', 40));
+    const plan: PlanShard = {
+      rebuildId: 'r1',
+      shard: 0,
+      source: images.url,
+      items: ['1', '2', '3', '4', '5'].map((n) => ({ articleId: `010000000${n}`, key: `010/010000000${n}.jpg` })),
+    };
+    await putJson(store, planShardKey('r1', 0), plan);
+    await putJson(store, planShardKey('r2', 0), { ...plan, rebuildId: 'r2' });
+  });
+
+  afterAll(async () => {
+    embedder.dispose();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const handler = () =>
+    createEmbedShardHandler({ store, openSource: () => images, embedderFor: async () => embedder, ioConcurrency: 2 });
+
+  it('embeds readable images in plan order and records the others with their reason', async () => {
+    const result = (await handler().handle({ rebuildId: 'r1', shard: 0, batchSize: 4 }, job, undefined, silentLogger)) as EmbedResult;
+    expect(result).toMatchObject({ planned: 5, embedded: 3, failed: 2, cached: 0, dim: 1792, modelId: embedder.modelId });
+    const shard = decodeVectorShard(await store.get(embeddingsShardKey('r1', 0)));
+    expect(shard.ids).toEqual(['0100000001', '0100000002', '0100000004']);
+    expect(shard.dim).toBe(1792);
+    const alone = await embedder.embed([await images.get('010/0100000002.jpg')]);
+    expect(Array.from(shard.vectors.subarray(1792, 2 * 1792))).toEqual(Array.from(alone.vectors));
+    const failures = await getJson<{ failures: { articleId: string; reason: string }[] }>(store, embeddingsFailuresKey('r1', 0));
+    expect(failures.failures.map((f) => [f.articleId, f.reason])).toEqual([
+      ['0100000003', expect.stringMatching(/unsupported|corrupt/)],
+      ['0100000005', 'missing'],
+    ]);
+  });
+
+  it('serves unchanged images from the content-hash cache and re-embeds changed ones', async () => {
+    await images.put('010/0100000004.jpg', await jpeg('#0c0', 45));
+    const result = (await handler().handle({ rebuildId: 'r2', shard: 0, batchSize: 4 }, job, undefined, silentLogger)) as EmbedResult;
+    expect(result).toMatchObject({ embedded: 3, cached: 2, failed: 2 });
+    const first = decodeVectorShard(await store.get(embeddingsShardKey('r1', 0)));
+    const second = decodeVectorShard(await store.get(embeddingsShardKey('r2', 0)));
+    expect(Array.from(second.vectors.subarray(0, 1792 * 2))).toEqual(Array.from(first.vectors.subarray(0, 1792 * 2)));
+    expect(Array.from(second.vectors.subarray(1792 * 2))).not.toEqual(Array.from(first.vectors.subarray(1792 * 2)));
+  });
+});

@@ -1,0 +1,68 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Job } from 'bullmq';
+import { bruteForceNeighbours, decodeNeighbourTable } from '@lookalike/ann';
+import { silentLogger } from '@lookalike/core';
+import { l2Normalise } from '@lookalike/linalg';
+import { encodeVectorShard, FsObjectStore, getJson, indexIdsKey, neighboursPartKey, reducedShardKey } from '@lookalike/storage';
+import { createBuildIndexHandler } from './build-index';
+import { IndexCache } from './index-cache';
+import { createNeighboursHandler } from './neighbours';
+
+describe('indexer handlers', () => {
+  let dir: string;
+  let store: FsObjectStore;
+  const job = { updateProgress: async () => undefined } as unknown as Job;
+  const dim = 16;
+  const rows = [70, 0, 55]; // a shard whose images all failed has no rows
+  const total = rows.reduce((a, b) => a + b, 0);
+  const vectors = new Float32Array(total * dim);
+  let seed = 7;
+  for (let i = 0; i < vectors.length; i++) {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    vectors[i] = seed / 2 ** 31 - 0.5;
+  }
+  l2Normalise(vectors, dim);
+  const ids = Array.from({ length: total }, (_, i) => String(500_000_000 + i).padStart(10, '0'));
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'indexer-'));
+    store = new FsObjectStore({ root: dir });
+    let offset = 0;
+    for (const [shard, n] of rows.entries()) {
+      await store.put(
+        reducedShardKey('r', shard),
+        encodeVectorShard({ ids: ids.slice(offset, offset + n), dim, vectors: vectors.slice(offset * dim, (offset + n) * dim) }),
+      );
+      offset += n;
+    }
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('builds the index from every shard and answers row ranges exactly', async () => {
+    const built = await createBuildIndexHandler({ store }).handle({ rebuildId: 'r', shards: 3 }, job, undefined, silentLogger);
+    expect(built).toMatchObject({ rows: total, dim });
+    expect(await getJson(store, indexIdsKey('r'))).toEqual(ids);
+    const indexes = new IndexCache(store);
+    const neighbours = createNeighboursHandler({ store, indexes });
+    const parts = [
+      [0, 50],
+      [50, total],
+    ];
+    for (const [part, [start, end]] of parts.entries()) {
+      await neighbours.handle({ rebuildId: 'r', part, start: start!, end: end!, k: 10 }, job, undefined, silentLogger);
+    }
+    const expected = bruteForceNeighbours(vectors, dim, 0, total, 10);
+    for (const [part, [start]] of parts.entries()) {
+      const table = decodeNeighbourTable(await store.get(neighboursPartKey('r', part)));
+      expect(table.firstRow).toBe(start);
+      expect(Array.from(table.ids)).toEqual(Array.from(expected.ids.subarray(start! * 10, (start! + table.rows) * 10)));
+      table.scores.forEach((s, i) => expect(Math.abs(s - expected.scores[start! * 10 + i]!)).toBeLessThan(1e-5));
+    }
+    await expect(
+      neighbours.handle({ rebuildId: 'r', part: 9, start: 100, end: total + 1, k: 10 }, job, undefined, silentLogger),
+    ).rejects.toThrow(/exceed the index/);
+    await indexes.dispose();
+  });
+});
