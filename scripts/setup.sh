@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the project needs and is missing, then the workspace. Idempotent; quick when all is there.
-#   - Debian packages (as root): redis-server, libfaiss-dev, libopenblas-dev, build tools
+#   - Debian packages (as root): redis-server, libfaiss-dev, libopenblas-dev, build tools, chromium (browser tests)
 #   - pnpm (the version pinned in package.json's packageManager)
 #   - the workspace (pnpm install --frozen-lockfile; builds faiss-node against the system FAISS)
 set -euo pipefail
@@ -14,7 +14,7 @@ if [ "$node_major" -lt 20 ]; then
   exit 1
 fi
 
-APT_PACKAGES=(redis-server libfaiss-dev libopenblas-dev build-essential python3 ${LOOKALIKE_EXTRA_APT:-})
+APT_PACKAGES=(redis-server libfaiss-dev libopenblas-dev build-essential python3 chromium ${LOOKALIKE_EXTRA_APT:-})
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -14,6 +14,9 @@ import {
   reducedShardKey,
   type ObjectStore,
 } from '@lookalike/storage';
+import { mkdirSync } from 'node:fs';
+import { ALL_QUEUES } from '@lookalike/core';
+import { launchChromium } from './browser';
 import { generateCorpus, imageKey, renderImage } from './corpus';
 import { api, completedJobs, waitForRebuild } from './helpers';
 
@@ -33,6 +36,8 @@ describe('corpus rebuild end to end (real processes, Redis, S3)', () => {
   const root = `s3://${env.LOOKALIKE_TEST_S3_BUCKET}/e2e-${Date.now()}`;
   const imagesUrl = `${root}/corpus/images`;
   const K = 20;
+  /** Screenshots kept as test artifacts. */
+  const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts');
   let images: ObjectStore;
   let store: ObjectStore;
   let stack: LocalStack;
@@ -59,6 +64,8 @@ describe('corpus rebuild end to end (real processes, Redis, S3)', () => {
       env: {
         LOG_LEVEL: 'warn',
         LOOKALIKE_QUEUE_PREFIX: `e2e${Date.now()}`,
+        LOOKALIKE_DASHBOARD_USER: 'admin',
+        LOOKALIKE_DASHBOARD_PASSWORD: 'e2e-secret',
         LOOKALIKE_S3_ENDPOINT: s3.endpoint,
         LOOKALIKE_S3_REGION: s3.region,
         LOOKALIKE_S3_ACCESS_KEY_ID: s3.credentials.accessKeyId,
@@ -194,5 +201,47 @@ describe('corpus rebuild end to end (real processes, Redis, S3)', () => {
     });
     expect(res.status).toBe(400);
     expect(res.body.issues.map((i) => i.field).sort()).toEqual(['k', 'shardSize']);
+  });
+
+  it('shows every queue with its counts in the Bull dashboard, behind credentials', async () => {
+    expect((await fetch(`${stack.apiUrl}/admin/queues`)).status).toBe(401);
+    const browser = await launchChromium();
+    try {
+      const context = await browser.newContext({ httpCredentials: { username: 'admin', password: 'e2e-secret' } });
+      const page = await context.newPage();
+      await page.goto(`${stack.apiUrl}/admin/queues`);
+      for (const queue of ALL_QUEUES) await page.getByText(queue, { exact: true }).first().waitFor({ timeout: 20_000 });
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
+      // The dashboard's own API: every queue with its job counts.
+      const api = await context.request.get(`${stack.apiUrl}/admin/queues/api/queues`);
+      const body = (await api.json()) as { queues: { name: string; counts: Record<string, number> }[] };
+      expect(body.queues.map((q) => q.name).sort()).toEqual([...ALL_QUEUES].sort());
+      expect(body.queues.find((q) => q.name === 'embed')!.counts.completed).toBeGreaterThanOrEqual(13);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('renders the gallery of the published rebuild with every image loaded and the manifest figures', async () => {
+    const { manifest } = await waitForRebuild(stack.apiUrl, 'e2e-first', 10_000);
+    const browser = await launchChromium();
+    try {
+      const context = await browser.newContext({ httpCredentials: { username: 'admin', password: 'e2e-secret' } });
+      const page = await context.newPage();
+      await page.goto(`${stack.apiUrl}/rebuilds/e2e-first/gallery/`, { waitUntil: 'load' });
+      const images = await page.$$eval('img', (imgs) => imgs.map((i) => ({ src: i.getAttribute('src'), w: (i as unknown as { naturalWidth: number }).naturalWidth })));
+      expect(images.length).toBeGreaterThanOrEqual(12 * (K + 1));
+      expect(images.filter((i) => !(i.w > 0))).toEqual([]);
+      const shown = await page.$$eval('[data-count]', (els) => els.map((e) => [e.getAttribute('data-count'), Number(e.textContent)]));
+      expect(Object.fromEntries(shown)).toEqual(manifest.counts);
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, 'gallery.png'), fullPage: false });
+      // The rebuilds page links to it.
+      await page.goto(`${stack.apiUrl}/`);
+      expect(await page.locator('tr[data-rebuild="e2e-first"] a', { hasText: 'gallery' }).count()).toBe(1);
+    } finally {
+      await browser.close();
+    }
   });
 });

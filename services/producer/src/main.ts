@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { QUEUES } from '@lookalike/core';
+import { ALL_QUEUES, QUEUES } from '@lookalike/core';
 import { CancellationRegistry, createQueue, createWorker, installGracefulShutdown } from '@lookalike/queue';
 import { createServiceContext } from '@lookalike/service-runtime';
 import { createApp } from './http/app';
@@ -45,7 +45,13 @@ async function main(): Promise<void> {
   });
   const rebuilds = new RebuildService({ rebuildQueue: queues.rebuild, manifests, cancellation, store });
   const app = createApp({
-    dashboard: createDashboard({ queues: Object.values(queues), credentials, readOnly }),
+    // Every queue of the system, including those this process does not use itself.
+    dashboard: createDashboard({
+      queues: ALL_QUEUES.map((name) => (name in queues ? queues[name as keyof typeof queues] : createQueue(name, queueCtx))),
+      credentials,
+      readOnly,
+    }),
+    store,
     rebuilds,
     similar: new SimilarArticles(store, manifests),
     metrics: ctx.metrics,

@@ -5,6 +5,8 @@ import type { ServiceMetrics } from '@lookalike/observability';
 import type { RebuildService } from '../rebuild-service';
 import type { SimilarArticles } from '../similar-articles';
 import { DASHBOARD_PATH } from './dashboard';
+import { renderRebuildsPage } from './rebuilds-page';
+import { ObjectNotFoundError, manifestKey, rebuildPrefix, type ObjectStore } from '@lookalike/storage';
 
 /** `POST /rebuilds` body: a rebuild spec, plus an optional client-chosen id (idempotency key). */
 export const submitBodySchema = rebuildSpecSchema.extend({
@@ -21,6 +23,8 @@ const similarQuerySchema = z.object({
 const articleIdSchema = z.string().regex(/^\d{10}$/, 'expected a 10-digit article id');
 
 export interface AppDeps {
+  /** The working store: galleries and manifests are served from it. */
+  store?: ObjectStore;
   /** Mounted at /admin/queues (see dashboard.ts). */
   dashboard?: { handlers: express.RequestHandler[]; router: express.Router };
   rebuilds: RebuildService;
@@ -49,7 +53,40 @@ export function createApp(deps: AppDeps): express.Express {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
 
-  if (deps.dashboard) app.use(DASHBOARD_PATH, ...deps.dashboard.handlers, deps.dashboard.router);
+  const pageAuth = deps.dashboard?.handlers ?? [];
+  if (deps.dashboard) app.use(DASHBOARD_PATH, ...pageAuth, deps.dashboard.router);
+
+  app.get('/', ...pageAuth, async (_req, res) => {
+    res.type('html').send(renderRebuildsPage(await deps.rebuilds.list(), DASHBOARD_PATH));
+  });
+
+  const CONTENT_TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', jpg: 'image/jpeg', json: 'application/json' };
+  const sendObject = async (res: express.Response, key: string) => {
+    try {
+      const bytes = await deps.store!.get(key);
+      res.type(CONTENT_TYPES[key.slice(key.lastIndexOf('.') + 1)] ?? 'application/octet-stream').send(bytes);
+    } catch (err) {
+      if (err instanceof ObjectNotFoundError) res.status(404).json({ error: `not found: ${key}` });
+      else throw err;
+    }
+  };
+  const rebuildIdParam = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/);
+  app.get('/rebuilds/:id/manifest.json', async (req, res) => {
+    if (!rebuildIdParam.safeParse(req.params.id).success) return res.status(404).json({ error: 'unknown rebuild' });
+    await sendObject(res, manifestKey(req.params.id));
+  });
+  // The page's image URLs are relative: serve it only under the trailing-slash URL.
+  app.get('/rebuilds/:id/gallery', (req, res, next) =>
+    req.path.endsWith('/') ? next() : res.redirect(`/rebuilds/${encodeURIComponent(req.params.id)}/gallery/`),
+  );
+  app.get(['/rebuilds/:id/gallery/', '/rebuilds/:id/gallery/*file'], ...pageAuth, async (req, res) => {
+    const params = req.params as { id: string; file?: string[] };
+    const file = params.file?.join('/') || 'index.html';
+    if (!rebuildIdParam.safeParse(params.id).success || !/^(index\.html|thumbs\/\d{10}\.jpg)$/.test(file)) {
+      return res.status(404).json({ error: 'not found' });
+    }
+    await sendObject(res, `${rebuildPrefix(params.id)}gallery/${file}`);
+  });
 
   app.post('/rebuilds', async (req, res) => {
     const parsed = submitBodySchema.safeParse(req.body ?? {});

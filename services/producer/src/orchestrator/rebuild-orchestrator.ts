@@ -28,6 +28,7 @@ import { addStageChildren, stageFailures, stageResults, type ChildSpec } from '.
 import { ManifestRepository } from './manifest-repository';
 import { planRebuild } from './planner';
 import { mergeNeighbours } from './merge-neighbours';
+import { writeGallery } from './gallery-writer';
 
 export interface OrchestratorDeps {
   store: ObjectStore;
@@ -241,9 +242,10 @@ export function createRebuildOrchestrator(deps: OrchestratorDeps) {
       },
     },
     publish: {
-      async start({ data, manifest }) {
+      async start({ data, manifest, log }) {
         manifest.status = 'completed';
         manifest.finishedAt = new Date().toISOString();
+        await writeGallery(store, deps.openSource, manifest, log);
         if (data.spec.publish) {
           // The manifest first, then the pointer: a reader that follows `current` finds a complete rebuild.
           await manifests.save(manifest);

@@ -1,0 +1,40 @@
+/** Everything the gallery shows; image paths are relative to the gallery's index.html. */
+export interface GalleryData {
+  rebuildId: string;
+  createdAt: string;
+  finishedAt?: string;
+  /** Figures from the manifest, shown as they are (key → value). */
+  counts: Record<string, number>;
+  /** Stage name → duration in ms. */
+  stageMs: Record<string, number>;
+  model?: { id: string; dim: number };
+  pca?: { inputDim: number; dims: number; explainedVarianceRatio: number };
+  articles: GalleryArticle[];
+  customers?: GalleryCustomer[];
+  methods?: GalleryMethod[];
+}
+
+export interface GalleryImage {
+  articleId: string;
+  /** Relative URL of the thumbnail; undefined when the image could not be read. */
+  image?: string;
+}
+
+export interface GalleryArticle extends GalleryImage {
+  neighbours: (GalleryImage & { score: number })[];
+}
+
+export interface GalleryCustomer {
+  customerId: string;
+  purchases: (GalleryImage & { date: string })[];
+  recommendations: (GalleryImage & { hit: boolean })[];
+}
+
+export interface GalleryMethod {
+  name: string;
+  map12: number;
+  recall12: number;
+  /** On holdout purchases of new articles (cold start); undefined when there were none. */
+  newMap12?: number;
+  newRecall12?: number;
+}

@@ -1,0 +1,2 @@
+export * from './gallery-data';
+export * from './render-gallery';
