@@ -3,6 +3,7 @@ import { ApiError, ApiUnreachableError } from './api-client';
 import { defaultContext, type CliContext } from './cli-context';
 import { addLocalCommand } from './commands/local';
 import { addRebuildCommands } from './commands/rebuild';
+import { addSampleCommand } from './commands/sample';
 import { addSimilarCommand } from './commands/similar';
 import { CliError, EXIT } from './errors';
 import { println } from './output';
@@ -24,6 +25,7 @@ export function createProgram(ctx: CliContext, setExitCode: (code: number) => vo
   addRebuildCommands(program, ctx, setExitCode);
   addSimilarCommand(program, ctx, setExitCode);
   addLocalCommand(program, ctx, setExitCode);
+  addSampleCommand(program, ctx, setExitCode);
   return program;
 }
 
