@@ -13,6 +13,7 @@ export const REBUILD_STEPS = [
   'build-index',
   'neighbours',
   'merge',
+  'prepare-recommend',
   'recommend',
   'publish',
   'done',
@@ -101,6 +102,42 @@ export type NeighboursJobData = z.infer<typeof neighboursJobSchema>;
 export const neighboursResultSchema = z.object({ rows: z.int().min(0), ms: z.number().min(0) });
 export type NeighboursResult = z.infer<typeof neighboursResultSchema>;
 
+/** `recommend` queue, job name `prepare`: read the CSVs and neighbours into the shared model. */
+export const prepareRecommendJobSchema = z.object({
+  rebuildId,
+  transactions: z.string(),
+  customers: z.string(),
+  articles: z.string().optional(),
+  holdoutDays: z.int().min(0),
+  /** Neighbour parts of the rebuild. */
+  parts: z.int().min(1),
+  lenient: z.boolean(),
+});
+export type PrepareRecommendJobData = z.infer<typeof prepareRecommendJobSchema>;
+
+export const prepareRecommendResultSchema = z.object({
+  customers: z.int().min(0),
+  articles: z.int().min(0),
+  historyRows: z.int().min(0),
+  holdoutRows: z.int().min(0),
+  holdoutCustomers: z.int().min(0),
+  newArticles: z.int().min(0),
+  newArticlesSoldInHoldout: z.int().min(0),
+  /** Malformed rows skipped (lenient reading), by file. */
+  skippedRows: z.record(z.string(), z.int()),
+  ms: z.number().min(0),
+});
+export type PrepareRecommendResult = z.infer<typeof prepareRecommendResultSchema>;
+
+/** `recommend` queue, job name `recommend`: recommend and evaluate customers [start, end). */
+export const recommendJobSchema = z
+  .object({ rebuildId, part: z.int().min(0), start: z.int().min(0), end: z.int().min(0) })
+  .refine((v) => v.end > v.start, { message: 'end must be greater than start', path: ['end'] });
+export type RecommendJobData = z.infer<typeof recommendJobSchema>;
+
+export const recommendResultSchema = z.object({ customers: z.int().min(0), ms: z.number().min(0) });
+export type RecommendResult = z.infer<typeof recommendResultSchema>;
+
 /** Job names on the shared queues. */
 export const JOB_NAMES = {
   rebuild: 'rebuild',
@@ -110,4 +147,6 @@ export const JOB_NAMES = {
   buildIndex: 'build-index',
   neighbours: 'neighbours',
   merge: 'merge',
+  prepareRecommend: 'prepare',
+  recommend: 'recommend',
 } as const;

@@ -56,6 +56,30 @@ export const manifestSchema = z.object({
     examples: z.array(failureSchema),
   }),
   model: z.object({ id: z.string(), dim: z.int() }).optional(),
+  /** Recommendation figures, when the rebuild was given transactions. */
+  recommend: z
+    .object({
+      customers: z.int(),
+      holdoutCustomers: z.int(),
+      newArticles: z.int(),
+      newArticlesSoldInHoldout: z.int(),
+      parts: z.int(),
+      skippedRows: z.record(z.string(), z.int()),
+      /** Per method: MAP@12 and recall@12 overall and on new articles, catalogue coverage. */
+      methods: z
+        .array(
+          z.object({
+            name: z.string(),
+            map12: z.number(),
+            recall12: z.number(),
+            newMap12: z.number().optional(),
+            newRecall12: z.number().optional(),
+            coverage: z.number(),
+          }),
+        )
+        .optional(),
+    })
+    .optional(),
   pca: z
     .object({
       inputDim: z.int(),

@@ -12,6 +12,9 @@ describe('rebuildSpecSchema', () => {
       neighbourRowsPerJob: 10_000,
       batchSize: 32,
       publish: true,
+      holdoutDays: 7,
+      lenient: false,
+      customersPerJob: 250_000,
     });
     expect(rebuildSpecSchema.parse({ images: 's3://hm-data/images' }).images).toBe('s3://hm-data/images');
   });

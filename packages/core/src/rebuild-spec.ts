@@ -25,6 +25,16 @@ export const rebuildSpecSchema = z.strictObject({
   images: locationSchema,
   /** Optional `articles.csv`; articles listed there without an image are reported. */
   articles: locationSchema.optional(),
+  /** `transactions_train.csv`: when given, the rebuild also recommends and evaluates (needs `customers`). */
+  transactions: locationSchema.optional(),
+  /** `customers.csv`: every customer gets a row in submission.csv. */
+  customers: locationSchema.optional(),
+  /** The last days of the transactions held out for evaluation (0 = recommend after the data, no evaluation). */
+  holdoutDays: z.int().min(0).max(365).default(7),
+  /** Count and skip malformed CSV rows (reported in the manifest) instead of failing the rebuild. */
+  lenient: z.boolean().default(false),
+  /** Customers per `recommend` job. */
+  customersPerJob: z.int().min(1).max(10_000_000).default(250_000),
   /** Images per embedding shard (one `embed` job each). */
   shardSize: z.int().min(1).max(100_000).default(1000),
   /** PCA output dimensions; 0 = no reduction (vectors are only L2-normalised). */
@@ -44,6 +54,14 @@ export const rebuildSpecSchema = z.strictObject({
 });
 
 export type RebuildSpecInput = z.input<typeof rebuildSpecSchema>;
+
+/** Recommendations need both transactions and customers. */
+export function checkRecommendInputs(spec: { transactions?: string; customers?: string }): string | undefined {
+  if ((spec.transactions === undefined) !== (spec.customers === undefined)) {
+    return 'transactions and customers must be given together';
+  }
+  return undefined;
+}
 export type RebuildSpec = z.output<typeof rebuildSpecSchema>;
 
 /** Formats zod issues as `field: message` lines (HTTP 400 bodies and CLI errors). */

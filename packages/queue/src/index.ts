@@ -5,4 +5,4 @@ export * from './worker-factory';
 export * from './shutdown';
 export * from './cancellation';
 // Re-exported so that handlers can mark permanent failures without depending on bullmq directly.
-export { UnrecoverableError } from 'bullmq';
+export { UnrecoverableError, type Job } from 'bullmq';

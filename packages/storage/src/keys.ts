@@ -119,6 +119,21 @@ export function recommendationsPartKey(rebuildId: string, part: number): string 
   return `${recommendationsPrefix(rebuildId)}${shardName(part)}.csv`;
 }
 
+/** The prepared recommendation model shared by the recommend jobs of a rebuild. */
+export function recommendModelKey(rebuildId: string): string {
+  return `${recommendationsPrefix(rebuildId)}model.bin`;
+}
+
+/** Evaluation partials of one recommend part (summed by the orchestrator). */
+export function recommendationsEvalKey(rebuildId: string, part: number): string {
+  return `${recommendationsPrefix(rebuildId)}${shardName(part)}.eval.json`;
+}
+
+/** The human-readable comparison of the methods. */
+export function evaluationReportKey(rebuildId: string): string {
+  return `${rebuildPrefix(rebuildId)}evaluation.md`;
+}
+
 export function submissionKey(rebuildId: string): string {
   return `${rebuildPrefix(rebuildId)}submission.csv`;
 }

@@ -67,3 +67,11 @@ export function openObjectStore(url: string, options: OpenObjectStoreOptions = {
       );
   }
 }
+
+/** `s3://bucket/dir/file.csv` → `{ storeUrl: 's3://bucket/dir', key: 'file.csv' }` (same for `file://`). */
+export function splitObjectUrl(url: string): { storeUrl: string; key: string } {
+  const slash = url.lastIndexOf('/');
+  const key = url.slice(slash + 1);
+  if (slash < 0 || key === '') throw new InvalidStoreUrlError(url, 'expected the URL of an object, not of a folder');
+  return { storeUrl: url.slice(0, slash), key };
+}

@@ -37,6 +37,8 @@ describe('lookalike local', () => {
           '0',
           '--indexers',
           '1',
+          '--recommenders',
+          '0',
           '--storage',
           'store',
           '--redis-url',

@@ -36,6 +36,7 @@ describe('startLocalStack', () => {
       embedders: 2,
       reducers: 1,
       indexers: 2,
+      recommenders: 0,
       storageDir: join(work, 'storage'),
       redisUrl: 'redis://127.0.0.1:6399',
       env: { EXTRA: 'yes' },
@@ -118,6 +119,7 @@ describe('startLocalStack', () => {
       reducers: 0,
       embedders: 0,
       indexers: 1,
+      recommenders: 0,
       storageDir: join(work, 'storage'),
       redisUrl: 'redis://x:1',
     });

@@ -8,7 +8,7 @@ import { waitForHealthy } from './health';
 import { ProcessGroup, type OutputStreamName, type ProcessEvent } from './process-group';
 import { findRepoRoot } from './repo-root';
 
-export const LOCAL_SERVICES = ['producer', 'embedder', 'reducer', 'indexer'] as const;
+export const LOCAL_SERVICES = ['producer', 'embedder', 'reducer', 'indexer', 'recommender'] as const;
 export type LocalServiceName = (typeof LOCAL_SERVICES)[number];
 
 /** Environment that keeps an indexer's FAISS/OpenBLAS to one thread: parallelism comes from processes. */
@@ -19,10 +19,11 @@ export const SINGLE_THREAD_ENV = {
 } as const;
 
 export interface LocalStackOptions {
-  /** Worker processes per service. Defaults 2 embedders, 1 reducer, 2 indexers; 0 runs none. */
+  /** Worker processes per service. Defaults 2 embedders, 1 reducer, 2 indexers, 1 recommender; 0 runs none. */
   embedders?: number;
   reducers?: number;
   indexers?: number;
+  recommenders?: number;
   /** The producer's HTTP port. Default: a free port (the `lookalike local` command defaults to 8080). */
   port?: number;
   /** Where rebuild outputs go (`LOOKALIKE_STORAGE_URL=file://…`). Default `<cwd>/.lookalike/storage`. */
@@ -138,6 +139,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     embedder: count('embedders', options.embedders, 2),
     reducer: count('reducers', options.reducers, 1),
     indexer: count('indexers', options.indexers, 2),
+    recommender: count('recommenders', options.recommenders, 1),
   };
   const repoRoot = options.repoRoot ?? findRepoRoot();
   const missing = LOCAL_SERVICES.filter((s) => counts[s] > 0 && !existsSync(serviceEntry(repoRoot, s)));

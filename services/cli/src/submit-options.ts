@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { describeIssues, rebuildSpecSchema, type RebuildSpecInput } from '@lookalike/core';
+import { checkRecommendInputs, describeIssues, rebuildSpecSchema, type RebuildSpecInput } from '@lookalike/core';
 import type { SubmitBody } from './api-client';
 import { UsageError } from './errors';
 
@@ -7,6 +7,11 @@ import { UsageError } from './errors';
 export interface SubmitFlags {
   images?: string;
   articles?: string;
+  transactions?: string;
+  customers?: string;
+  holdoutDays?: string;
+  customersPerJob?: string;
+  lenient?: boolean;
   shardSize?: string;
   pcaDims?: string;
   pcaSample?: string;
@@ -25,6 +30,11 @@ type SpecField = keyof RebuildSpecInput;
 export const FLAG_OF_FIELD: Record<SpecField | 'id', string> = {
   images: '--images',
   articles: '--articles',
+  transactions: '--transactions',
+  customers: '--customers',
+  holdoutDays: '--holdout-days',
+  customersPerJob: '--customers-per-job',
+  lenient: '--lenient',
   shardSize: '--shard-size',
   pcaDims: '--pca-dims',
   pcaSampleSize: '--pca-sample',
@@ -43,6 +53,8 @@ const INTEGER_FLAGS: { option: keyof SubmitFlags; field: SpecField }[] = [
   { option: 'k', field: 'k' },
   { option: 'rowsPerJob', field: 'neighbourRowsPerJob' },
   { option: 'batchSize', field: 'batchSize' },
+  { option: 'holdoutDays', field: 'holdoutDays' },
+  { option: 'customersPerJob', field: 'customersPerJob' },
 ];
 
 /** The same rule as the API's `id` field. */
@@ -80,7 +92,13 @@ export function buildSubmitBody(flags: SubmitFlags, cwd: string = process.cwd())
   if (flags.images === undefined)
     problems.push(`${FLAG_OF_FIELD.images}: required (the folder holding 0XX/0XXXXXXXXX.jpg)`);
   else spec.images = resolveLocation(flags.images, cwd);
-  if (flags.articles !== undefined) spec.articles = resolveLocation(flags.articles, cwd);
+  for (const field of ['articles', 'transactions', 'customers'] as const) {
+    const value = flags[field];
+    if (value !== undefined) spec[field] = resolveLocation(value, cwd);
+  }
+  const recommendProblem = checkRecommendInputs(spec);
+  if (recommendProblem) problems.push(`${FLAG_OF_FIELD.transactions} and ${FLAG_OF_FIELD.customers}: ${recommendProblem}`);
+  if (flags.lenient) spec.lenient = true;
   for (const { option, field } of INTEGER_FLAGS) {
     const value = flags[option];
     if (value === undefined) continue;

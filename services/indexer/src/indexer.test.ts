@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Job } from 'bullmq';
+import type { Job } from '@lookalike/queue';
 import { bruteForceNeighbours, decodeNeighbourTable } from '@lookalike/ann';
 import { silentLogger } from '@lookalike/core';
 import { l2Normalise } from '@lookalike/linalg';

@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     embed: createQueue(QUEUES.embed, queueCtx),
     reduce: createQueue(QUEUES.reduce, queueCtx),
     index: createQueue(QUEUES.index, queueCtx),
+    recommend: createQueue(QUEUES.recommend, queueCtx),
   };
   ctx.metrics.watchQueues(Object.values(queues));
   const manifests = new ManifestRepository(store);
@@ -46,11 +47,7 @@ async function main(): Promise<void> {
   const rebuilds = new RebuildService({ rebuildQueue: queues.rebuild, manifests, cancellation, store });
   const app = createApp({
     // Every queue of the system, including those this process does not use itself.
-    dashboard: createDashboard({
-      queues: ALL_QUEUES.map((name) => (name in queues ? queues[name as keyof typeof queues] : createQueue(name, queueCtx))),
-      credentials,
-      readOnly,
-    }),
+    dashboard: createDashboard({ queues: ALL_QUEUES.map((name) => queues[name]), credentials, readOnly }),
     store,
     rebuilds,
     similar: new SimilarArticles(store, manifests),

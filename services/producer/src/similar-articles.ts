@@ -1,8 +1,7 @@
-import { decodeNeighbourTable } from '@lookalike/ann';
 import { currentPointerSchema } from '@lookalike/core';
-import { currentPointerKey, getJsonIfExists, neighboursPartKey, type ObjectStore } from '@lookalike/storage';
+import { currentPointerKey, getJsonIfExists, type ObjectStore } from '@lookalike/storage';
 import type { ManifestRepository } from './orchestrator/manifest-repository';
-import { readIndexIds } from './orchestrator/merge-neighbours';
+import { readNeighbourTable } from '@lookalike/rebuild-artifacts';
 
 export interface SimilarArticle {
   articleId: string;
@@ -50,16 +49,15 @@ export class SimilarArticles {
 
   private async read(rebuildId: string): Promise<LoadedNeighbours> {
     const manifest = await this.manifests.require(rebuildId);
-    const ids = await readIndexIds(this.store, rebuildId);
-    const k = manifest.spec.k;
-    const neighbourIds = new Int32Array(ids.length * k);
-    const scores = new Float32Array(ids.length * k);
-    for (let part = 0; part < manifest.counts.neighbourParts; part++) {
-      const table = decodeNeighbourTable(await this.store.get(neighboursPartKey(rebuildId, part)));
-      neighbourIds.set(table.ids, table.firstRow * k);
-      scores.set(table.scores, table.firstRow * k);
-    }
-    return { rebuildId, rowOf: new Map(ids.map((id, row) => [id, row])), ids, k, neighbourIds, scores };
+    const table = await readNeighbourTable(this.store, rebuildId, manifest.counts.neighbourParts);
+    return {
+      rebuildId,
+      rowOf: new Map(table.articleIds.map((id, row) => [id, row])),
+      ids: table.articleIds,
+      k: table.k,
+      neighbourIds: table.ids,
+      scores: table.scores,
+    };
   }
 
   /** The published rebuild id, or undefined when nothing is published. */

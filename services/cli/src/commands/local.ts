@@ -12,6 +12,7 @@ export interface LocalFlags {
   embedders: string;
   reducers: string;
   indexers: string;
+  recommenders: string;
   port: string;
   storage: string;
   redisUrl?: string;
@@ -31,6 +32,7 @@ export function localStackOptions(flags: LocalFlags, cwd: string): LocalStackOpt
     embedders: workers('--embedders', flags.embedders),
     reducers: workers('--reducers', flags.reducers),
     indexers: workers('--indexers', flags.indexers),
+    recommenders: workers('--recommenders', flags.recommenders),
     port,
     storageDir: resolve(cwd, flags.storage),
     ...(flags.redisUrl !== undefined ? { redisUrl: flags.redisUrl } : {}),
@@ -43,6 +45,7 @@ function processNames(options: LocalStackOptions): string[] {
     ['embedder', options.embedders ?? 2],
     ['reducer', options.reducers ?? 1],
     ['indexer', options.indexers ?? 2],
+    ['recommender', options.recommenders ?? 1],
   ] as const) {
     for (let i = 1; i <= n; i++) names.push(`${service}-${i}`);
   }
@@ -131,6 +134,7 @@ export function addLocalCommand(program: Command, ctx: CliContext, setExitCode: 
     .option('--embedders <n>', 'embedder processes', '2')
     .option('--reducers <n>', 'reducer processes', '1')
     .option('--indexers <n>', 'indexer processes', '2')
+    .option('--recommenders <n>', 'recommender processes', '1')
     .option('--port <port>', "producer's HTTP port", '8080')
     .option('--storage <dir>', 'storage folder (rebuild outputs)', './.lookalike/storage')
     .option('--redis-url <url>', 'use this Redis instead of starting one in <storage>/../redis')

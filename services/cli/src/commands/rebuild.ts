@@ -58,6 +58,11 @@ export function addRebuildCommands(program: Command, ctx: CliContext, setExitCod
         'image folder in the H&M layout 0XX/0XXXXXXXXX.jpg: s3://bucket/prefix, file:///path or a local path',
       )
       .option('--articles <loc>', 'articles.csv (articles without an image are reported)')
+      .option('--transactions <loc>', 'transactions_train.csv: also recommend and evaluate (with --customers)')
+      .option('--customers <loc>', 'customers.csv: every customer gets a row in submission.csv')
+      .option('--holdout-days <n>', 'last days held out for evaluation (default 7; 0 = none)')
+      .option('--customers-per-job <n>', 'customers per recommend job (default 250000)')
+      .option('--lenient', 'count and skip malformed CSV rows instead of failing')
       .option('--shard-size <n>', 'images per embedding job (default 1000)')
       .option('--pca-dims <n>', 'PCA output dimensions, 0 for none (default 256)')
       .option('--pca-sample <n>', 'rows sampled to fit PCA (default 20000)')

@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { describeIssues, rebuildSpecSchema, type Logger } from '@lookalike/core';
+import { checkRecommendInputs, describeIssues, rebuildSpecSchema, type Logger } from '@lookalike/core';
 import type { ServiceMetrics } from '@lookalike/observability';
 import type { RebuildService } from '../rebuild-service';
 import type { SimilarArticles } from '../similar-articles';
@@ -92,6 +92,10 @@ export function createApp(deps: AppDeps): express.Express {
     const parsed = submitBodySchema.safeParse(req.body ?? {});
     if (!parsed.success) return badRequest(res, parsed.error);
     const { id, ...spec } = parsed.data;
+    const problem = checkRecommendInputs(spec);
+    if (problem) {
+      return res.status(400).json({ error: `invalid request: customers: ${problem}`, issues: [{ field: 'customers', message: problem }] });
+    }
     const { rebuildId, created } = await deps.rebuilds.submit(spec, id);
     res.status(created ? 202 : 200).location(`/rebuilds/${rebuildId}`).json({ rebuildId, created });
   });

@@ -3,7 +3,7 @@ import { decodeNeighbourTable } from '@lookalike/ann';
 import { forEachLimit, planShardSchema, type Logger, type Manifest } from '@lookalike/core';
 import { renderGallery, type GalleryData, type GalleryImage } from '@lookalike/gallery';
 import { getJson, neighboursPartKey, planShardKey, rebuildPrefix, type ObjectStore } from '@lookalike/storage';
-import { readIndexIds } from './merge-neighbours';
+import { readIndexIds } from '@lookalike/rebuild-artifacts';
 
 /** Where a rebuild's gallery lives: `rebuilds/<id>/gallery/index.html` and `gallery/thumbs/`. */
 export function galleryPrefix(rebuildId: string): string {

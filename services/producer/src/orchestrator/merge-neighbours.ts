@@ -1,8 +1,7 @@
 import { Readable } from 'node:stream';
 import { decodeNeighbourTable } from '@lookalike/ann';
+import { readIndexIds } from '@lookalike/rebuild-artifacts';
 import {
-  getJson,
-  indexIdsKey,
   neighboursCsvKey,
   neighboursJsonKey,
   neighboursPartKey,
@@ -12,14 +11,6 @@ import {
 export interface MergeSummary {
   rows: number;
   k: number;
-}
-
-/** Row number → article id of the index, written by the indexer's build-index job. */
-export async function readIndexIds(store: ObjectStore, rebuildId: string): Promise<string[]> {
-  return getJson(store, indexIdsKey(rebuildId), (v) => {
-    if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw new Error('index ids: expected string[]');
-    return v as string[];
-  });
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   type RebuildJobData,
   type RebuildStep,
   type BuildIndexResult,
+  type PrepareRecommendResult,
 } from '@lookalike/core';
 import { defineHandler, type CancellationRegistry } from '@lookalike/queue';
 import {
@@ -21,6 +22,7 @@ import {
   indexKey,
   neighboursPrefix,
   putJson,
+  recommendationsPrefix,
   reducedPrefix,
   type ObjectStore,
 } from '@lookalike/storage';
@@ -29,13 +31,14 @@ import { ManifestRepository } from './manifest-repository';
 import { planRebuild } from './planner';
 import { mergeNeighbours } from './merge-neighbours';
 import { writeGallery } from './gallery-writer';
+import { combinePartEvaluations, methodFigures, writeEvaluation, writeSubmission } from './recommend-outputs';
 
 export interface OrchestratorDeps {
   store: ObjectStore;
   openSource: (url: string) => ObjectStore;
   manifests: ManifestRepository;
   cancellation: CancellationRegistry;
-  queues: { embed: Queue; reduce: Queue; index: Queue };
+  queues: { embed: Queue; reduce: Queue; index: Queue; recommend: Queue };
 }
 
 /** A rebuild that cannot succeed (bad input, a stage whose jobs failed after their retries). */
@@ -75,7 +78,7 @@ async function countKeys(store: ObjectStore, prefix: string, suffix: string): Pr
 
 /**
  * The rebuild orchestrator: one parent job per rebuild on the `rebuild` queue, advancing
- * plan → embed → fit → project → build-index → neighbours → merge → publish. Each step fans out
+ * plan → embed → fit → project → build-index → neighbours → merge → prepare-recommend → recommend → publish. Each step fans out
  * child jobs with deterministic ids and waits for them (BullMQ `moveToWaitingChildren`). Its state
  * is the job's data (`step`, `started`) and the manifest, so a restart of any process, this one
  * included, resumes where it was.
@@ -235,10 +238,67 @@ export function createRebuildOrchestrator(deps: OrchestratorDeps) {
         return [];
       },
     },
+    'prepare-recommend': {
+      async start({ data, manifest }) {
+        const { transactions, customers, articles } = data.spec;
+        if (!transactions || !customers) return [];
+        return [
+          {
+            queue: deps.queues.recommend,
+            name: JOB_NAMES.prepareRecommend,
+            data: {
+              rebuildId: data.rebuildId,
+              transactions,
+              customers,
+              ...(articles ? { articles } : {}),
+              holdoutDays: data.spec.holdoutDays,
+              parts: manifest.counts.neighbourParts,
+              lenient: data.spec.lenient,
+            },
+          },
+        ];
+      },
+      async finish(ctx) {
+        if (!ctx.data.spec.transactions) return;
+        const result = (await stageResults<PrepareRecommendResult>(ctx.job, ctx.data.rebuildId, 'prepare-recommend')).get(0);
+        if (!result) await failedChildren(ctx, 'prepare-recommend');
+        const r = result!;
+        ctx.manifest.recommend = {
+          customers: r.customers,
+          holdoutCustomers: r.holdoutCustomers,
+          newArticles: r.newArticles,
+          newArticlesSoldInHoldout: r.newArticlesSoldInHoldout,
+          parts: Math.ceil(r.customers / ctx.data.spec.customersPerJob),
+          skippedRows: r.skippedRows,
+        };
+      },
+    },
     recommend: {
-      // Recommendations arrive with the recommender service; a rebuild without transactions skips this.
-      async start() {
-        return [];
+      async start({ data, manifest }) {
+        if (!manifest.recommend) return [];
+        const per = data.spec.customersPerJob;
+        return Array.from({ length: manifest.recommend.parts }, (_, part) => ({
+          queue: deps.queues.recommend,
+          name: JOB_NAMES.recommend,
+          n: part,
+          data: {
+            rebuildId: data.rebuildId,
+            part,
+            start: part * per,
+            end: Math.min(manifest.recommend!.customers, (part + 1) * per),
+          },
+        }));
+      },
+      async finish(ctx) {
+        const { manifest, data } = ctx;
+        if (!manifest.recommend) return;
+        const parts = manifest.recommend.parts;
+        const outputs = await countKeys(store, recommendationsPrefix(data.rebuildId), '.eval.json');
+        if (outputs.size !== parts) await failedChildren(ctx, 'recommend');
+        await writeSubmission(store, data.rebuildId, parts);
+        const results = await combinePartEvaluations(store, data.rebuildId, parts);
+        manifest.recommend.methods = methodFigures(results);
+        await writeEvaluation(store, manifest, results);
       },
     },
     publish: {
@@ -257,7 +317,8 @@ export function createRebuildOrchestrator(deps: OrchestratorDeps) {
   };
 
   const skipped = (data: RebuildJobData, step: RebuildStep) =>
-    (step === 'fit' && data.spec.pcaDims === 0) || step === 'recommend';
+    (step === 'fit' && data.spec.pcaDims === 0) ||
+    ((step === 'prepare-recommend' || step === 'recommend') && !data.spec.transactions);
 
   return defineHandler({
     schema: rebuildJobSchema,

@@ -1,0 +1,2 @@
+export * from './index-ids';
+export * from './neighbour-table-reader';

@@ -1,0 +1,364 @@
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as zlib from 'node:zlib';
+import { ArticleIdTable } from './article-id-table';
+import { RecsysFormatError, RecsysInputError } from './errors';
+import { IdTable } from './id-table';
+import type { PreparedModel } from './model';
+
+/**
+ * Binary prepared-model format, version 1: a coordinator prepares once, N recommend workers load it.
+ * All integers little-endian.
+ *
+ *   offset  size  field
+ *   0       4     magic "LKRM"
+ *   4       2     version (1)
+ *   6       2     header size in bytes (96)
+ *   8       4     customers (u32)            12  4  listed customers (u32)
+ *   16      4     articles (u32)             20  4  listed articles (u32)
+ *   24      4     history rows (u32)         28  4  holdout pairs (u32)
+ *   32      4     neighbours per article k   36  4  cold links (u32)
+ *   40      4     customer-id pool bytes     44  4  first day (days since 1970-01-01)
+ *   48      4     last day                   52  4  split day (first holdout day)
+ *   56      4     holdout days               60  4  popularity window days
+ *   64      8     cold-start share (f64)     72  8  file size in bytes (f64)
+ *   80      16    reserved, zero
+ *   96      …     sections, in the order of `layout()`, each starting at a multiple of 8 (zero padding)
+ *   end-4   4     CRC-32 (zlib) of every byte before it
+ *
+ * Sections are the model's typed arrays verbatim, so `decodeModel` can return views into the file's
+ * buffer (no copy) when it is 8-byte aligned.
+ */
+export const MODEL_MAGIC = 'LKRM';
+export const MODEL_VERSION = 1;
+const HEADER_BYTES = 96;
+const TRAILER_BYTES = 4;
+
+type Kind = 'i32' | 'u16' | 'u8' | 'f32' | 'f64';
+const BYTES: Record<Kind, number> = { i32: 4, u16: 2, u8: 1, f32: 4, f64: 8 };
+
+interface Header {
+  customers: number;
+  listedCustomers: number;
+  articles: number;
+  listedArticles: number;
+  historyRows: number;
+  holdoutPairs: number;
+  k: number;
+  coldLinks: number;
+  poolBytes: number;
+  firstDay: number;
+  lastDay: number;
+  splitDay: number;
+  holdoutDays: number;
+  popularityWindowDays: number;
+  coldStartShare: number;
+}
+
+const U32_FIELDS = [
+  'customers',
+  'listedCustomers',
+  'articles',
+  'listedArticles',
+  'historyRows',
+  'holdoutPairs',
+  'k',
+  'coldLinks',
+  'poolBytes',
+  'firstDay',
+  'lastDay',
+  'splitDay',
+  'holdoutDays',
+  'popularityWindowDays',
+] as const;
+
+function layout(h: Header): Array<{ name: string; kind: Kind; length: number }> {
+  const nC = h.customers;
+  const nA = h.articles;
+  return [
+    { name: 'customerOffsets', kind: 'i32', length: nC + 1 },
+    { name: 'customerPool', kind: 'u8', length: h.poolBytes },
+    { name: 'articleCodes', kind: 'f64', length: nA },
+    { name: 'historyOffsets', kind: 'i32', length: nC + 1 },
+    { name: 'historyArticles', kind: 'i32', length: h.historyRows },
+    { name: 'historyDays', kind: 'u16', length: h.historyRows },
+    { name: 'holdoutOffsets', kind: 'i32', length: nC + 1 },
+    { name: 'holdoutArticles', kind: 'i32', length: h.holdoutPairs },
+    { name: 'historySales', kind: 'i32', length: nA },
+    { name: 'windowSales', kind: 'i32', length: nA },
+    { name: 'boostedPopularity', kind: 'f32', length: nA },
+    { name: 'popularityRanking', kind: 'i32', length: nA },
+    { name: 'boostedRanking', kind: 'i32', length: nA },
+    { name: 'neighbourIds', kind: 'i32', length: nA * h.k },
+    { name: 'neighbourScores', kind: 'f32', length: nA * h.k },
+    { name: 'coldOffsets', kind: 'i32', length: nA + 1 },
+    { name: 'coldIds', kind: 'i32', length: h.coldLinks },
+    { name: 'coldScores', kind: 'f32', length: h.coldLinks },
+  ];
+}
+
+const pad8 = (n: number): number => (n + 7) & ~7;
+
+function fileBytes(h: Header): number {
+  let n = HEADER_BYTES;
+  for (const s of layout(h)) n += pad8(s.length * BYTES[s.kind]);
+  return n + TRAILER_BYTES;
+}
+
+function assertLittleEndian(): void {
+  if (os.endianness() !== 'LE')
+    throw new RecsysInputError('the model format is written and read on little-endian machines only');
+}
+
+/**
+ * Serialises a prepared model as a list of buffers to write in order (the big sections are views of the
+ * model's arrays, not copies). See the format above.
+ */
+export function encodeModelChunks(model: PreparedModel): Buffer[] {
+  assertLittleEndian();
+  const { pool, offsets } = model.customers.storage();
+  const h: Header = {
+    customers: model.customers.size,
+    listedCustomers: model.listedCustomers,
+    articles: model.articles.size,
+    listedArticles: model.listedArticles,
+    historyRows: model.history.articles.length,
+    holdoutPairs: model.holdout.articles.length,
+    k: model.neighbours.k,
+    coldLinks: model.coldLinks.ids.length,
+    poolBytes: pool.length,
+    firstDay: model.firstDay,
+    lastDay: model.lastDay,
+    splitDay: model.splitDay,
+    holdoutDays: model.holdoutDays,
+    popularityWindowDays: model.popularityWindowDays,
+    coldStartShare: model.coldStartShare,
+  };
+  const arrays: Record<string, ArrayBufferView> = {
+    customerOffsets: offsets,
+    customerPool: pool,
+    articleCodes: model.articles.codeArray(),
+    historyOffsets: model.history.offsets,
+    historyArticles: model.history.articles,
+    historyDays: model.history.days,
+    holdoutOffsets: model.holdout.offsets,
+    holdoutArticles: model.holdout.articles,
+    historySales: model.stats.historySales,
+    windowSales: model.stats.windowSales,
+    boostedPopularity: model.stats.boostedPopularity,
+    popularityRanking: model.popularityRanking,
+    boostedRanking: model.boostedRanking,
+    neighbourIds: model.neighbours.ids,
+    neighbourScores: model.neighbours.scores,
+    coldOffsets: model.coldLinks.offsets,
+    coldIds: model.coldLinks.ids,
+    coldScores: model.coldLinks.scores,
+  };
+  const header = Buffer.alloc(HEADER_BYTES);
+  header.write(MODEL_MAGIC, 0, 'latin1');
+  header.writeUInt16LE(MODEL_VERSION, 4);
+  header.writeUInt16LE(HEADER_BYTES, 6);
+  U32_FIELDS.forEach((f, i) => {
+    const v = h[f];
+    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff)
+      throw new RecsysInputError(`model ${f} ${v} does not fit a u32`);
+    header.writeUInt32LE(v, 8 + 4 * i);
+  });
+  header.writeDoubleLE(h.coldStartShare, 64);
+  header.writeDoubleLE(fileBytes(h), 72);
+  const chunks: Buffer[] = [header];
+  let crc = zlib.crc32(header);
+  for (const s of layout(h)) {
+    const a = arrays[s.name]!;
+    const bytes = s.length * BYTES[s.kind];
+    if (a.byteLength !== bytes)
+      throw new RecsysInputError(`model section ${s.name} has ${a.byteLength} bytes, expected ${bytes}`);
+    const view = Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    chunks.push(view);
+    crc = zlib.crc32(view, crc);
+    if (pad8(bytes) !== bytes) {
+      const zeros = Buffer.alloc(pad8(bytes) - bytes);
+      chunks.push(zeros);
+      crc = zlib.crc32(zeros, crc);
+    }
+  }
+  const trailer = Buffer.alloc(TRAILER_BYTES);
+  trailer.writeUInt32LE(crc >>> 0, 0);
+  chunks.push(trailer);
+  return chunks;
+}
+
+/** Serialises a prepared model into one buffer. */
+export function encodeModel(model: PreparedModel): Buffer {
+  return Buffer.concat(encodeModelChunks(model));
+}
+
+/**
+ * Parses and verifies a serialised model: magic, version, sizes, CRC-32, and the structure (offsets
+ * monotone and consistent, every index in range). Throws `RecsysFormatError` otherwise. When `buf` is
+ * 8-byte aligned the model's arrays are views into it (keep it alive, don't modify it); otherwise copies.
+ */
+export function decodeModel(buf: Uint8Array): PreparedModel {
+  assertLittleEndian();
+  const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  if (b.length < HEADER_BYTES + TRAILER_BYTES)
+    throw new RecsysFormatError(`model truncated: ${b.length} bytes`);
+  const magic = b.toString('latin1', 0, 4);
+  if (magic !== MODEL_MAGIC)
+    throw new RecsysFormatError(
+      `not a prepared model (magic ${JSON.stringify(magic)}, expected "${MODEL_MAGIC}")`,
+    );
+  const version = b.readUInt16LE(4);
+  if (version !== MODEL_VERSION) throw new RecsysFormatError(`unsupported model version ${version}`);
+  if (b.readUInt16LE(6) !== HEADER_BYTES) throw new RecsysFormatError('model header size is inconsistent');
+  const h = {} as Header;
+  U32_FIELDS.forEach((f, i) => {
+    h[f] = b.readUInt32LE(8 + 4 * i);
+  });
+  h.coldStartShare = b.readDoubleLE(64);
+  const expected = fileBytes(h);
+  if (b.readDoubleLE(72) !== expected)
+    throw new RecsysFormatError('model header is inconsistent (file size)');
+  if (b.length !== expected) {
+    throw new RecsysFormatError(
+      `model is ${b.length} bytes, expected ${expected} (${b.length < expected ? 'truncated' : 'trailing bytes'})`,
+    );
+  }
+  const stored = b.readUInt32LE(b.length - TRAILER_BYTES);
+  const actual = zlib.crc32(b.subarray(0, b.length - TRAILER_BYTES)) >>> 0;
+  if (stored !== actual)
+    throw new RecsysFormatError(
+      `model checksum mismatch (stored ${stored}, computed ${actual}): the data is corrupted`,
+    );
+
+  const sections: Record<string, ArrayBufferView> = {};
+  let at = HEADER_BYTES;
+  for (const s of layout(h)) {
+    sections[s.name] = view(b, at, s.kind, s.length);
+    at += pad8(s.length * BYTES[s.kind]);
+  }
+  const i32 = (n: string): Int32Array => sections[n] as Int32Array;
+  const f32 = (n: string): Float32Array => sections[n] as Float32Array;
+  const nC = h.customers;
+  const nA = h.articles;
+  checkOffsets('customerOffsets', i32('customerOffsets'), h.poolBytes);
+  checkOffsets('historyOffsets', i32('historyOffsets'), h.historyRows);
+  checkOffsets('holdoutOffsets', i32('holdoutOffsets'), h.holdoutPairs);
+  checkOffsets('coldOffsets', i32('coldOffsets'), h.coldLinks);
+  checkIndices('historyArticles', i32('historyArticles'), nA, false);
+  checkIndices('holdoutArticles', i32('holdoutArticles'), nA, false);
+  checkIndices('popularityRanking', i32('popularityRanking'), nA, false);
+  checkIndices('boostedRanking', i32('boostedRanking'), nA, false);
+  checkIndices('neighbourIds', i32('neighbourIds'), nA, true);
+  checkIndices('coldIds', i32('coldIds'), nA, false);
+  if (
+    h.listedCustomers > nC ||
+    h.listedArticles > nA ||
+    h.splitDay > h.lastDay + 1 ||
+    h.firstDay > h.lastDay
+  ) {
+    throw new RecsysFormatError('model header is inconsistent (counts or days)');
+  }
+  let articles: ArticleIdTable;
+  let customers: IdTable;
+  try {
+    articles = ArticleIdTable.fromCodes(sections.articleCodes as Float64Array);
+    customers = IdTable.fromStorage(sections.customerPool as Uint8Array, i32('customerOffsets'), nC);
+  } catch (err) {
+    throw new RecsysFormatError(`model id tables are invalid: ${(err as Error).message}`, { cause: err });
+  }
+  return {
+    customers,
+    articles,
+    listedCustomers: h.listedCustomers,
+    listedArticles: h.listedArticles,
+    firstDay: h.firstDay,
+    lastDay: h.lastDay,
+    splitDay: h.splitDay,
+    holdoutDays: h.holdoutDays,
+    popularityWindowDays: h.popularityWindowDays,
+    coldStartShare: h.coldStartShare,
+    history: {
+      offsets: i32('historyOffsets'),
+      articles: i32('historyArticles'),
+      days: sections.historyDays as Uint16Array,
+    },
+    holdout: { offsets: i32('holdoutOffsets'), articles: i32('holdoutArticles') },
+    stats: {
+      historySales: i32('historySales'),
+      windowSales: i32('windowSales'),
+      boostedPopularity: f32('boostedPopularity'),
+    },
+    popularityRanking: i32('popularityRanking'),
+    boostedRanking: i32('boostedRanking'),
+    neighbours: { k: h.k, ids: i32('neighbourIds'), scores: f32('neighbourScores') },
+    coldLinks: { offsets: i32('coldOffsets'), ids: i32('coldIds'), scores: f32('coldScores') },
+  };
+}
+
+function view(b: Buffer, at: number, kind: Kind, length: number): ArrayBufferView {
+  const bytes = length * BYTES[kind];
+  let ab: ArrayBufferLike = b.buffer;
+  let off = b.byteOffset + at;
+  if (off % BYTES[kind] !== 0) {
+    const copy = new Uint8Array(bytes);
+    copy.set(b.subarray(at, at + bytes));
+    ab = copy.buffer;
+    off = 0;
+  }
+  switch (kind) {
+    case 'i32':
+      return new Int32Array(ab, off, length);
+    case 'u16':
+      return new Uint16Array(ab, off, length);
+    case 'u8':
+      return new Uint8Array(ab, off, length);
+    case 'f32':
+      return new Float32Array(ab, off, length);
+    case 'f64':
+      return new Float64Array(ab, off, length);
+  }
+}
+
+function checkOffsets(name: string, offsets: Int32Array, total: number): void {
+  let prev = 0;
+  if (offsets[0] !== 0) throw new RecsysFormatError(`${name} must start at 0`);
+  for (let i = 1; i < offsets.length; i++) {
+    const v = offsets[i]!;
+    if (v < prev) throw new RecsysFormatError(`${name} decreases at ${i}`);
+    prev = v;
+  }
+  if (prev !== total) throw new RecsysFormatError(`${name} ends at ${prev}, expected ${total}`);
+}
+
+function checkIndices(name: string, ids: Int32Array, n: number, allowMissing: boolean): void {
+  const min = allowMissing ? -1 : 0;
+  for (let i = 0; i < ids.length; i++) {
+    const v = ids[i]!;
+    if (v < min || v >= n) throw new RecsysFormatError(`${name}[${i}] = ${v} is out of range`);
+  }
+}
+
+/** Writes a model file (chunk by chunk, no full copy in memory). */
+export async function writeModelFile(path: string, model: PreparedModel): Promise<number> {
+  const handle = await fs.open(path, 'w');
+  let bytes = 0;
+  try {
+    for (const chunk of encodeModelChunks(model)) {
+      let off = 0;
+      while (off < chunk.length) {
+        const { bytesWritten } = await handle.write(chunk, off, Math.min(chunk.length - off, 1 << 26));
+        off += bytesWritten;
+      }
+      bytes += chunk.length;
+    }
+  } finally {
+    await handle.close();
+  }
+  return bytes;
+}
+
+/** Reads and decodes a model file. */
+export async function readModelFile(path: string): Promise<PreparedModel> {
+  return decodeModel(await fs.readFile(path));
+}

@@ -1,0 +1,47 @@
+import { Readable } from 'node:stream';
+import { recommendJobSchema, type RecommendResult } from '@lookalike/core';
+import { defineHandler } from '@lookalike/queue';
+import { decodeModel, recommendRangeAsync, submissionChunks, type PreparedModel } from '@lookalike/recsys';
+import {
+  putJson,
+  recommendationsEvalKey,
+  recommendationsPartKey,
+  recommendModelKey,
+  type ObjectStore,
+} from '@lookalike/storage';
+
+/**
+ * `recommend` job: recommends 12 articles to customers [start, end) with every method, writes the
+ * visual method's rows as `recommendations/<part>.csv` (submission format, no header) and every
+ * method's evaluation partial; partials of all parts sum to exactly the single-process figures.
+ */
+export function createRecommendHandler(deps: { store: ObjectStore }) {
+  let cached: { rebuildId: string; model: Promise<PreparedModel> } | undefined;
+  const modelFor = (rebuildId: string) => {
+    if (cached?.rebuildId !== rebuildId) {
+      const model = deps.store.get(recommendModelKey(rebuildId)).then((bytes) => decodeModel(bytes));
+      model.catch(() => (cached = undefined));
+      cached = { rebuildId, model };
+    }
+    return cached.model;
+  };
+  return defineHandler({
+    schema: recommendJobSchema,
+    async handle(data, job): Promise<RecommendResult> {
+      const started = Date.now();
+      const model = await modelFor(data.rebuildId);
+      const end = Math.min(data.end, model.customers.size);
+      const result = await recommendRangeAsync(model, data.start, end, {
+        onProgress: (done, total) => void job.updateProgress({ done, total }).catch(() => undefined),
+      });
+      const visual = result.predictions.visual!;
+      await deps.store.put(
+        recommendationsPartKey(data.rebuildId, data.part),
+        Readable.from(submissionChunks(model, data.start, visual)),
+        { contentType: 'text/csv' },
+      );
+      await putJson(deps.store, recommendationsEvalKey(data.rebuildId, data.part), result.evaluation);
+      return { customers: end - data.start, ms: Date.now() - started };
+    },
+  });
+}
