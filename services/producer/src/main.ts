@@ -8,6 +8,7 @@ import { ManifestRepository } from './orchestrator/manifest-repository';
 import { createRebuildOrchestrator } from './orchestrator/rebuild-orchestrator';
 import { RebuildService } from './rebuild-service';
 import { SimilarArticles } from './similar-articles';
+import { CustomerRecommendations } from './customer-recommendations';
 
 /** The producer: HTTP API + the rebuild orchestrator (a worker on the `rebuild` queue). */
 async function main(): Promise<void> {
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
     store,
     rebuilds,
     similar: new SimilarArticles(store, manifests),
+    customers: new CustomerRecommendations(store, manifests),
     metrics: ctx.metrics,
     logger,
     health: async () => ({

@@ -4,6 +4,7 @@ import { checkRecommendInputs, describeIssues, rebuildSpecSchema, type Logger } 
 import type { ServiceMetrics } from '@lookalike/observability';
 import type { RebuildService } from '../rebuild-service';
 import type { SimilarArticles } from '../similar-articles';
+import type { CustomerRecommendations } from '../customer-recommendations';
 import { DASHBOARD_PATH } from './dashboard';
 import { renderRebuildsPage } from './rebuilds-page';
 import { ObjectNotFoundError, manifestKey, rebuildPrefix, type ObjectStore } from '@lookalike/storage';
@@ -29,6 +30,7 @@ export interface AppDeps {
   dashboard?: { handlers: express.RequestHandler[]; router: express.Router };
   rebuilds: RebuildService;
   similar: SimilarArticles;
+  customers?: CustomerRecommendations;
   metrics: ServiceMetrics;
   logger: Logger;
   health: () => Promise<{ ok: boolean; [k: string]: unknown }>;
@@ -138,6 +140,18 @@ export function createApp(deps: AppDeps): express.Express {
         .json({ error: current ? `article ${id.data} is not in the published rebuild ${current}` : 'no rebuild is published yet' });
     }
     res.json({ articleId: id.data, ...answer });
+  });
+
+  const customerIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'expected a customer id');
+  app.get('/customers/:id/recommendations', async (req, res) => {
+    const id = customerIdSchema.safeParse(req.params.id);
+    if (!id.success) return badRequest(res, new z.ZodError(id.error.issues.map((i) => ({ ...i, path: ['id'] }))));
+    const answer = deps.customers ? await deps.customers.recommend(id.data) : 'no-model';
+    if (answer === 'no-model') return res.status(404).json({ error: 'no published rebuild has recommendations' });
+    if (!answer) {
+      return res.status(404).json({ error: `unknown customer ${id.data} in the published rebuild` });
+    }
+    res.json({ customerId: id.data, method: 'visual', ...answer });
   });
 
   app.use((req, res) => {

@@ -1,0 +1,134 @@
+import { readdir, readFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { startLocalStack, type LocalStack } from '@lookalike/cli';
+import { testServerEnv } from '@lookalike/local-servers';
+import { readNeighbourTable } from '@lookalike/rebuild-artifacts';
+import { combineEvaluations, loadDataset, METHODS, prepareModel, recommendRange } from '@lookalike/recsys';
+import { generateSample } from '@lookalike/sample-data';
+import { openObjectStore, submissionKey, type ObjectStore } from '@lookalike/storage';
+import { api, completedJobs, waitForRebuild } from './helpers';
+
+async function* walk(dir: string): AsyncGenerator<string> {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* walk(path);
+    else yield path;
+  }
+}
+
+/**
+ * The recommend stage distributed over two recommender processes, on an H&M-shaped sample kept in
+ * S3: the submission covers every customer exactly once, and the MAP@12 of the distributed run
+ * equals a single-process computation over the same inputs.
+ */
+describe('recommendations end to end (two recommender processes, Redis, S3)', () => {
+  const env = testServerEnv();
+  const s3 = {
+    endpoint: env.LOOKALIKE_TEST_S3_ENDPOINT,
+    region: env.LOOKALIKE_TEST_S3_REGION,
+    credentials: { accessKeyId: env.LOOKALIKE_TEST_S3_ACCESS_KEY_ID, secretAccessKey: env.LOOKALIKE_TEST_S3_SECRET_ACCESS_KEY },
+    forcePathStyle: true,
+  };
+  const root = `s3://${env.LOOKALIKE_TEST_S3_BUCKET}/rec-${Date.now()}`;
+  let tmp: string;
+  let sampleDir: string;
+  let data: ObjectStore;
+  let store: ObjectStore;
+  let stack: LocalStack;
+
+  beforeAll(async () => {
+    tmp = await mkdtemp(join(tmpdir(), 'lookalike-rec-'));
+    sampleDir = join(tmp, 'sample');
+    await generateSample({ outDir: sampleDir, articles: 160, customers: 700, transactions: 14_000, seed: 7 });
+    data = openObjectStore(`${root}/hm`, s3);
+    for await (const path of walk(sampleDir)) await data.put(relative(sampleDir, path), await readFile(path));
+    store = openObjectStore(`${root}/store`, s3);
+    stack = await startLocalStack({
+      embedders: 2,
+      reducers: 1,
+      indexers: 1,
+      recommenders: 2,
+      storageDir: join(tmp, 'storage'),
+      storageUrl: `${root}/store`,
+      redisUrl: env.LOOKALIKE_TEST_REDIS_URL,
+      env: {
+        LOG_LEVEL: 'warn',
+        LOOKALIKE_QUEUE_PREFIX: `rec${Date.now()}`,
+        LOOKALIKE_S3_ENDPOINT: s3.endpoint,
+        LOOKALIKE_S3_REGION: s3.region,
+        LOOKALIKE_S3_ACCESS_KEY_ID: s3.credentials.accessKeyId,
+        LOOKALIKE_S3_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    await data?.close();
+    await store?.close();
+    await rm(tmp, { recursive: true, force: true });
+  });
+
+  it('recommends 12 valid articles to every customer and evaluates exactly like one process', async () => {
+    const submitted = await api<{ rebuildId: string }>(stack.apiUrl, '/rebuilds', {
+      method: 'POST',
+      body: JSON.stringify({
+        id: 'rec-1',
+        images: `${root}/hm/images`,
+        articles: `${root}/hm/articles.csv`,
+        transactions: `${root}/hm/transactions_train.csv`,
+        customers: `${root}/hm/customers.csv`,
+        shardSize: 40,
+        pcaDims: 32,
+        customersPerJob: 150,
+      }),
+    });
+    expect(submitted.status).toBe(202);
+    const { manifest } = await waitForRebuild(stack.apiUrl, 'rec-1', 240_000);
+    expect(manifest.error).toBeUndefined();
+    expect(manifest.status).toBe('completed');
+    expect(manifest.recommend).toMatchObject({ customers: 700, parts: 5 });
+
+    // Every customer of customers.csv exactly once, with 12 distinct articles of the catalogue.
+    const customerIds = (await readFile(join(sampleDir, 'customers.csv'), 'utf8')).trim().split('\n').slice(1).map((l) => l.split(',')[0]!);
+    const articleIds = new Set((await readFile(join(sampleDir, 'articles.csv'), 'utf8')).trim().split('\n').slice(1).map((l) => l.split(',')[0]!));
+    const lines = (await store.get(submissionKey('rec-1'))).toString('utf8').trim().split('\n');
+    expect(lines[0]).toBe('customer_id,prediction');
+    const rows = lines.slice(1).map((l) => l.split(','));
+    expect(rows.map((r) => r[0]).sort()).toEqual([...customerIds].sort());
+    for (const [, prediction] of rows) {
+      const ids = prediction!.split(' ');
+      expect(ids).toHaveLength(12);
+      expect(new Set(ids).size).toBe(12);
+      expect(ids.every((id) => articleIds.has(id))).toBe(true);
+    }
+
+    // The same computation in this process, over the same files and the same neighbour table.
+    const { dataset } = await loadDataset({
+      transactions: join(sampleDir, 'transactions_train.csv'),
+      customers: join(sampleDir, 'customers.csv'),
+      articles: join(sampleDir, 'articles.csv'),
+    });
+    const neighbours = await readNeighbourTable(store, 'rec-1', manifest.counts.neighbourParts);
+    const { model } = prepareModel(dataset, neighbours, { holdoutDays: 7 });
+    const single = recommendRange(model, 0, model.customers.size);
+    const expected = METHODS.map((m) => combineEvaluations([single.evaluation[m]!]));
+    expect(manifest.recommend!.methods!.map((m) => [m.name, m.map12, m.recall12])).toEqual(
+      expected.map((e) => [e.method, e.map12, e.recall12]),
+    );
+
+    // Both recommender processes did part of the work.
+    for (const name of ['recommender-1', 'recommender-2']) {
+      const jobs = await completedJobs(stack.healthUrls[name]!.replace(/\/healthz$/, '/metrics'));
+      expect({ name, worked: jobs > 0 }).toEqual({ name, worked: true });
+    }
+
+    // The API answers a customer's recommendations from the published rebuild.
+    const [customer, prediction] = rows[3]!;
+    const answer = await api<{ articles: string[]; rebuildId: string }>(stack.apiUrl, `/customers/${customer}/recommendations`);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ rebuildId: 'rec-1', articles: prediction!.split(' ') });
+    expect((await api(stack.apiUrl, '/customers/nobody/recommendations')).status).toBe(404);
+  });
+});
