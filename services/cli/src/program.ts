@@ -4,6 +4,7 @@ import { defaultContext, type CliContext } from './cli-context';
 import { addLocalCommand } from './commands/local';
 import { addRebuildCommands } from './commands/rebuild';
 import { addSampleCommand } from './commands/sample';
+import { addDemoCommand } from './commands/demo';
 import { addSimilarCommand } from './commands/similar';
 import { CliError, EXIT } from './errors';
 import { println } from './output';
@@ -26,6 +27,7 @@ export function createProgram(ctx: CliContext, setExitCode: (code: number) => vo
   addSimilarCommand(program, ctx, setExitCode);
   addLocalCommand(program, ctx, setExitCode);
   addSampleCommand(program, ctx, setExitCode);
+  addDemoCommand(program, ctx, setExitCode);
   return program;
 }
 

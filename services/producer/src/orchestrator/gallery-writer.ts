@@ -2,7 +2,15 @@ import sharp from 'sharp';
 import { decodeNeighbourTable } from '@lookalike/ann';
 import { forEachLimit, planShardSchema, type Logger, type Manifest } from '@lookalike/core';
 import { renderGallery, type GalleryData, type GalleryImage } from '@lookalike/gallery';
-import { getJson, neighboursPartKey, planShardKey, rebuildPrefix, type ObjectStore } from '@lookalike/storage';
+import { decodeModel, isoDay, Recommender } from '@lookalike/recsys';
+import {
+  getJson,
+  neighboursPartKey,
+  planShardKey,
+  rebuildPrefix,
+  recommendModelKey,
+  type ObjectStore,
+} from '@lookalike/storage';
 import { readIndexIds } from '@lookalike/rebuild-artifacts';
 
 /** Where a rebuild's gallery lives: `rebuilds/<id>/gallery/index.html` and `gallery/thumbs/`. */
@@ -15,11 +23,50 @@ export interface GalleryOptions {
   articles?: number;
   /** Neighbours shown per query. */
   neighbours?: number;
+  /** Customers with holdout purchases shown (evenly spaced), when the rebuild recommended. */
+  customers?: number;
+}
+
+interface CustomerSample {
+  customerId: string;
+  purchases: { articleId: string; date: string }[];
+  recommendations: { articleId: string; hit: boolean }[];
+}
+
+/** Recent purchases beside the visual method's 12 recommendations, hits in the holdout marked. */
+async function sampleCustomers(store: ObjectStore, rebuildId: string, count: number): Promise<CustomerSample[]> {
+  const model = decodeModel(await store.get(recommendModelKey(rebuildId)));
+  const recommender = new Recommender(model);
+  const withHoldout: number[] = [];
+  for (let c = 0; c < model.customers.size; c++) {
+    if (model.holdout.offsets[c + 1]! > model.holdout.offsets[c]! && model.history.offsets[c + 1]! > model.history.offsets[c]!) {
+      withHoldout.push(c);
+    }
+  }
+  const picked = Array.from({ length: Math.min(count, withHoldout.length) }, (_, i) =>
+    withHoldout[Math.floor(((i + 0.5) * withHoldout.length) / Math.min(count, withHoldout.length))]!,
+  );
+  const out = new Int32Array(12);
+  return picked.map((c) => {
+    const bought = new Set(model.holdout.articles.subarray(model.holdout.offsets[c]!, model.holdout.offsets[c + 1]!));
+    recommender.recommend(c, 'visual', out);
+    const from = model.history.offsets[c]!;
+    const to = Math.min(model.history.offsets[c + 1]!, from + 8);
+    return {
+      customerId: model.customers.id(c),
+      purchases: Array.from({ length: to - from }, (_, i) => ({
+        articleId: model.articles.id(model.history.articles[from + i]!),
+        date: isoDay(model.history.days[from + i]!),
+      })),
+      recommendations: Array.from(out, (a) => ({ articleId: model.articles.id(a), hit: bought.has(a) })),
+    };
+  });
 }
 
 /**
  * Writes the static gallery of a rebuild: for a sample of articles, the query image beside its
- * neighbours with scores, plus the manifest's figures. Thumbnails are copied beside the page so it
+ * neighbours with scores; for a sample of customers, their recent purchases beside their 12
+ * recommendations with holdout hits marked; MAP@12 by method; the manifest's figures. Thumbnails are copied beside the page so it
  * works from a local folder, an S3 bucket or the producer's HTTP API alike.
  */
 export async function writeGallery(
@@ -52,11 +99,17 @@ export async function writeGallery(
     }
   }
 
+  const customers = manifest.recommend ? await sampleCustomers(store, rebuildId, options.customers ?? 6) : [];
+
   // Image keys of the articles shown, from the plan.
   const needed = new Set<string>();
   for (const row of rows) {
     needed.add(ids[row]!);
     for (const n of neighbours.get(row) ?? []) needed.add(ids[n.id]!);
+  }
+  for (const customer of customers) {
+    for (const p of customer.purchases) needed.add(p.articleId);
+    for (const r of customer.recommendations) needed.add(r.articleId);
   }
   const keys = new Map<string, { source: string; key: string }>();
   for (let shard = 0; shard < manifest.counts.shards && keys.size < needed.size; shard++) {
@@ -90,6 +143,12 @@ export async function writeGallery(
       ...image(ids[row]!),
       neighbours: (neighbours.get(row) ?? []).map((n) => ({ ...image(ids[n.id]!), score: n.score })),
     })),
+    customers: customers.map((c) => ({
+      customerId: c.customerId,
+      purchases: c.purchases.map((p) => ({ ...image(p.articleId), date: p.date })),
+      recommendations: c.recommendations.map((r) => ({ ...image(r.articleId), hit: r.hit })),
+    })),
+    methods: manifest.recommend?.methods,
   };
   const key = `${galleryPrefix(rebuildId)}index.html`;
   await store.put(key, Buffer.from(renderGallery(data)), { contentType: 'text/html; charset=utf-8' });
