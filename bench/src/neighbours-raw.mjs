@@ -24,7 +24,9 @@ const t0 = performance.now();
 const index = FlatInnerProductIndex.build(vectors, dim);
 const t1 = performance.now();
 const per = Math.ceil(n / parallel);
-const ranges = Array.from({ length: parallel }, (_, i) => [i * per, Math.min(n, (i + 1) * per)]).filter(([s, e]) => e > s);
+const ranges = Array.from({ length: parallel }, (_, i) => [i * per, Math.min(n, (i + 1) * per)]).filter(
+  ([s, e]) => e > s,
+);
 const tables = await Promise.all(ranges.map(([s, e]) => allNeighboursAsync(index, s, e, k)));
 const t2 = performance.now();
 const cpu = process.cpuUsage(cpu0);
@@ -43,7 +45,11 @@ process.stdout.write(
     dim,
     k,
     parallel,
-    env: { OMP_NUM_THREADS: process.env.OMP_NUM_THREADS, OPENBLAS_NUM_THREADS: process.env.OPENBLAS_NUM_THREADS, OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY },
+    env: {
+      OMP_NUM_THREADS: process.env.OMP_NUM_THREADS,
+      OPENBLAS_NUM_THREADS: process.env.OPENBLAS_NUM_THREADS,
+      OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY,
+    },
     buildMs: t1 - t0,
     searchMs: t2 - t1,
     totalMs: t2 - t0,

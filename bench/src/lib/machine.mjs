@@ -87,7 +87,14 @@ export function round(v, digits = 3) {
 /** Prints the comparison table: metric, raw, pipeline, ratio, target, pass/fail. */
 export function printTable(title, rows) {
   const header = ['metric', 'raw', 'pipeline', 'ratio', 'target', 'result'];
-  const body = rows.map((r) => [r.metric, fmt(r.raw), fmt(r.pipeline), fmt(r.ratio), r.target ?? '', r.pass === undefined ? '' : r.pass ? 'PASS' : 'FAIL']);
+  const body = rows.map((r) => [
+    r.metric,
+    fmt(r.raw),
+    fmt(r.pipeline),
+    fmt(r.ratio),
+    r.target ?? '',
+    r.pass === undefined ? '' : r.pass ? 'PASS' : 'FAIL',
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => String(b[i]).length)));
   const line = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
   console.log(`\n${title}`);
@@ -120,18 +127,24 @@ export function parseArgs(argv, defaults) {
   const out = { ...defaults };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
+    if (a === '--') continue; // pnpm passes the separator through
     if (!a.startsWith('--')) throw new Error(`unexpected argument ${a}`);
     let [key, inline] = a.slice(2).split('=', 2);
-    if (key.startsWith('no-') && typeof defaults[key.slice(3).replace(/-([a-z])/g, (_, c) => c.toUpperCase())] === 'boolean') {
+    if (
+      key.startsWith('no-') &&
+      typeof defaults[key.slice(3).replace(/-([a-z])/g, (_, c) => c.toUpperCase())] === 'boolean'
+    ) {
       key = key.slice(3);
       inline = 'false';
     }
     const name = key.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
-    if (!(name in defaults)) throw new Error(`unknown option --${key} (known: ${Object.keys(defaults).join(', ')})`);
+    if (!(name in defaults))
+      throw new Error(`unknown option --${key} (known: ${Object.keys(defaults).join(', ')})`);
     const def = defaults[name];
     let value = inline;
     if (value === undefined) {
-      if (typeof def === 'boolean') value = argv[i + 1] === 'true' || argv[i + 1] === 'false' ? argv[++i] : 'true';
+      if (typeof def === 'boolean')
+        value = argv[i + 1] === 'true' || argv[i + 1] === 'false' ? argv[++i] : 'true';
       else value = argv[++i];
     }
     out[name] = typeof def === 'number' ? Number(value) : typeof def === 'boolean' ? value === 'true' : value;

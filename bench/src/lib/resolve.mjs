@@ -24,6 +24,7 @@ const FALLBACK = {
   '@lookalike/storage': 'packages/storage',
   '@lookalike/vision': 'packages/vision',
   sharp: 'packages/vision',
+  bullmq: 'packages/queue',
 };
 
 function isMissing(err, name) {
@@ -43,7 +44,9 @@ export function load(name) {
   if (name.startsWith('@lookalike/')) {
     const pkg = own(join(dir, 'package.json'));
     if (!existsSync(join(dir, pkg.main))) {
-      throw new Error(`bench: ${name} is not built (${join(dir, pkg.main)} missing): run \`pnpm exec turbo run build\``);
+      throw new Error(
+        `bench: ${name} is not built (${join(dir, pkg.main)} missing): run \`pnpm exec turbo run build\``,
+      );
     }
     return own(dir);
   }

@@ -8,7 +8,8 @@ import { load } from './resolve.mjs';
 
 const { startRedisServer, startS3Server } = load('@lookalike/local-servers');
 const { openObjectStore } = load('@lookalike/storage');
-const { createRedisConnection, createQueue, createQueueEvents } = load('@lookalike/queue');
+const { createRedisConnection, createQueue } = load('@lookalike/queue');
+const { QueueEvents } = load('bullmq');
 
 export const QUEUE_PREFIX = 'bench';
 
@@ -63,8 +64,16 @@ export async function startStack(kind, label) {
       return createQueue(name, { connection, prefix: QUEUE_PREFIX });
     },
     async events(name) {
-      const events = createQueueEvents(name, { connection, prefix: QUEUE_PREFIX });
+      // Not createQueueEvents(): it hands BullMQ `connection.duplicate()`, and BullMQ never closes a
+      // connection it was given, so that one would keep reconnecting after Redis stops.
+      const own = createRedisConnection(redis.url);
+      const events = new QueueEvents(name, { connection: own, prefix: QUEUE_PREFIX });
       await events.waitUntilReady();
+      const close = events.close.bind(events);
+      events.close = async () => {
+        await close();
+        own.disconnect();
+      };
       return events;
     },
     openStore(url) {

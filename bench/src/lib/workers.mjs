@@ -8,7 +8,11 @@ import { procCpuSeconds } from './machine.mjs';
 const { freePort } = load('@lookalike/local-servers');
 
 /** Keeps each thread's FAISS/OpenBLAS to one thread (parallelism from processes, as local mode does). */
-export const SINGLE_THREAD_ENV = { OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', OMP_WAIT_POLICY: 'PASSIVE' };
+export const SINGLE_THREAD_ENV = {
+  OMP_NUM_THREADS: '1',
+  OPENBLAS_NUM_THREADS: '1',
+  OMP_WAIT_POLICY: 'PASSIVE',
+};
 
 function healthy(port) {
   return new Promise((resolve) => {
@@ -56,7 +60,9 @@ export async function startWorker(service, name, env, { timeoutMs = 60_000 } = {
   child.stdout.on('data', onData);
   child.stderr.on('data', (c) => (tail = (tail + c.toString()).slice(-4000)));
   let exited = false;
-  const exit = new Promise((resolve) => child.once('exit', (code, signal) => ((exited = true), resolve({ code, signal }))));
+  const exit = new Promise((resolve) =>
+    child.once('exit', (code, signal) => ((exited = true), resolve({ code, signal }))),
+  );
   const deadline = Date.now() + timeoutMs;
   while (!(await healthy(port))) {
     if (exited) throw new Error(`${name} exited during start-up:\n${tail}`);
@@ -90,10 +96,14 @@ export async function startWorker(service, name, env, { timeoutMs = 60_000 } = {
 
 /** Completed-job log lines of a worker: [{ jobId, stage, ms, t }]. */
 export function completedJobs(worker) {
-  return worker.logs.filter((l) => l.msg === 'job completed').map((l) => ({ jobId: l.jobId, stage: l.stage, ms: l.ms, t: l.t, worker: worker.name }));
+  return worker.logs
+    .filter((l) => l.msg === 'job completed')
+    .map((l) => ({ jobId: l.jobId, stage: l.stage, ms: l.ms, t: l.t, worker: worker.name }));
 }
 
 /** Log lines that look like problems (warn and above). */
 export function problems(worker) {
-  return worker.logs.filter((l) => typeof l.level === 'number' ? l.level >= 40 : ['warn', 'error', 'fatal'].includes(l.level));
+  return worker.logs.filter((l) =>
+    typeof l.level === 'number' ? l.level >= 40 : ['warn', 'error', 'fatal'].includes(l.level),
+  );
 }
