@@ -9,7 +9,7 @@ describe('rebuildSpecSchema', () => {
       pcaDims: 256,
       pcaSampleSize: 20_000,
       k: 20,
-      neighbourRowsPerJob: 10_000,
+      neighbourRowsPerJob: 2_500,
       batchSize: 32,
       publish: true,
       holdoutDays: 7,

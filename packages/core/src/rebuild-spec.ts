@@ -43,8 +43,11 @@ export const rebuildSpecSchema = z.strictObject({
   pcaSampleSize: z.int().min(2).max(200_000).default(20_000),
   /** Neighbours per article. */
   k: z.int().min(1).max(1000).default(20),
-  /** Query rows per `neighbours` job. */
-  neighbourRowsPerJob: z.int().min(1).max(1_000_000).default(10_000),
+  /**
+   * Query rows per `neighbours` job. Small enough that the last jobs finish together on any number
+   * of indexers (each indexer loads the index once and keeps it).
+   */
+  neighbourRowsPerJob: z.int().min(1).max(1_000_000).default(2_500),
   /** Model URL; the worker's configured model when absent. */
   modelUrl: z.string().min(1).optional(),
   /** Images per forward pass of the model. */

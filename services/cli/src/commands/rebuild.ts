@@ -67,7 +67,7 @@ export function addRebuildCommands(program: Command, ctx: CliContext, setExitCod
       .option('--pca-dims <n>', 'PCA output dimensions, 0 for none (default 256)')
       .option('--pca-sample <n>', 'rows sampled to fit PCA (default 20000)')
       .option('--k <n>', 'neighbours per article (default 20)')
-      .option('--rows-per-job <n>', 'query rows per neighbours job (default 10000)')
+      .option('--rows-per-job <n>', 'query rows per neighbours job (default 2500)')
       .option('--model-url <url>', "embedding model (default: the workers' LOOKALIKE_MODEL_URL)")
       .option('--batch-size <n>', 'images per forward pass (default 32)')
       .option('--no-publish', 'do not move `current` to this rebuild when it completes')
