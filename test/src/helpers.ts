@@ -54,3 +54,28 @@ export async function completedJobs(metricsUrl: string): Promise<number> {
   }
   return total;
 }
+
+/** The test s3rver as S3 connection options for the storage package. */
+export function testS3Options(env: {
+  LOOKALIKE_TEST_S3_ENDPOINT: string;
+  LOOKALIKE_TEST_S3_REGION: string;
+  LOOKALIKE_TEST_S3_ACCESS_KEY_ID: string;
+  LOOKALIKE_TEST_S3_SECRET_ACCESS_KEY: string;
+}) {
+  return {
+    endpoint: env.LOOKALIKE_TEST_S3_ENDPOINT,
+    region: env.LOOKALIKE_TEST_S3_REGION,
+    credentials: { accessKeyId: env.LOOKALIKE_TEST_S3_ACCESS_KEY_ID, secretAccessKey: env.LOOKALIKE_TEST_S3_SECRET_ACCESS_KEY },
+    forcePathStyle: true,
+  };
+}
+
+/** The environment that points the services at the same S3 endpoint. */
+export function servicesS3Env(s3: ReturnType<typeof testS3Options>): NodeJS.ProcessEnv {
+  return {
+    LOOKALIKE_S3_ENDPOINT: s3.endpoint,
+    LOOKALIKE_S3_REGION: s3.region,
+    LOOKALIKE_S3_ACCESS_KEY_ID: s3.credentials.accessKeyId,
+    LOOKALIKE_S3_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+  };
+}

@@ -18,7 +18,7 @@ import { mkdirSync } from 'node:fs';
 import { ALL_QUEUES } from '@lookalike/core';
 import { launchChromium } from './browser';
 import { generateCorpus, imageKey, renderImage } from './corpus';
-import { api, completedJobs, waitForRebuild } from './helpers';
+import { api, completedJobs, servicesS3Env, testS3Options, waitForRebuild } from './helpers';
 
 /**
  * The whole system, as in production but on one machine: the producer, two embedders, a reducer
@@ -27,12 +27,7 @@ import { api, completedJobs, waitForRebuild } from './helpers';
  */
 describe('corpus rebuild end to end (real processes, Redis, S3)', () => {
   const env = testServerEnv();
-  const s3 = {
-    endpoint: env.LOOKALIKE_TEST_S3_ENDPOINT,
-    region: env.LOOKALIKE_TEST_S3_REGION,
-    credentials: { accessKeyId: env.LOOKALIKE_TEST_S3_ACCESS_KEY_ID, secretAccessKey: env.LOOKALIKE_TEST_S3_SECRET_ACCESS_KEY },
-    forcePathStyle: true,
-  };
+  const s3 = testS3Options(env);
   const root = `s3://${env.LOOKALIKE_TEST_S3_BUCKET}/e2e-${Date.now()}`;
   const imagesUrl = `${root}/corpus/images`;
   const K = 20;
@@ -66,10 +61,7 @@ describe('corpus rebuild end to end (real processes, Redis, S3)', () => {
         LOOKALIKE_QUEUE_PREFIX: `e2e${Date.now()}`,
         LOOKALIKE_DASHBOARD_USER: 'admin',
         LOOKALIKE_DASHBOARD_PASSWORD: 'e2e-secret',
-        LOOKALIKE_S3_ENDPOINT: s3.endpoint,
-        LOOKALIKE_S3_REGION: s3.region,
-        LOOKALIKE_S3_ACCESS_KEY_ID: s3.credentials.accessKeyId,
-        LOOKALIKE_S3_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+        ...servicesS3Env(s3),
       },
     });
   });

@@ -7,7 +7,7 @@ import { readNeighbourTable } from '@lookalike/rebuild-artifacts';
 import { combineEvaluations, loadDataset, METHODS, prepareModel, recommendRange } from '@lookalike/recsys';
 import { generateSample } from '@lookalike/sample-data';
 import { openObjectStore, submissionKey, type ObjectStore } from '@lookalike/storage';
-import { api, completedJobs, waitForRebuild } from './helpers';
+import { api, completedJobs, servicesS3Env, testS3Options, waitForRebuild } from './helpers';
 
 async function* walk(dir: string): AsyncGenerator<string> {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
@@ -24,12 +24,7 @@ async function* walk(dir: string): AsyncGenerator<string> {
  */
 describe('recommendations end to end (two recommender processes, Redis, S3)', () => {
   const env = testServerEnv();
-  const s3 = {
-    endpoint: env.LOOKALIKE_TEST_S3_ENDPOINT,
-    region: env.LOOKALIKE_TEST_S3_REGION,
-    credentials: { accessKeyId: env.LOOKALIKE_TEST_S3_ACCESS_KEY_ID, secretAccessKey: env.LOOKALIKE_TEST_S3_SECRET_ACCESS_KEY },
-    forcePathStyle: true,
-  };
+  const s3 = testS3Options(env);
   const root = `s3://${env.LOOKALIKE_TEST_S3_BUCKET}/rec-${Date.now()}`;
   let tmp: string;
   let sampleDir: string;
@@ -55,10 +50,7 @@ describe('recommendations end to end (two recommender processes, Redis, S3)', ()
       env: {
         LOG_LEVEL: 'warn',
         LOOKALIKE_QUEUE_PREFIX: `rec${Date.now()}`,
-        LOOKALIKE_S3_ENDPOINT: s3.endpoint,
-        LOOKALIKE_S3_REGION: s3.region,
-        LOOKALIKE_S3_ACCESS_KEY_ID: s3.credentials.accessKeyId,
-        LOOKALIKE_S3_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+        ...servicesS3Env(s3),
       },
     });
   });
