@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createHash } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { load } from './lib/resolve.mjs';
+import { load, specDefault } from './lib/resolve.mjs';
 import {
   machineFacts,
   parseArgs,
@@ -45,7 +45,7 @@ const opts = parseArgs(process.argv.slice(2), {
   images: 512,
   seed: 7,
   shardSize: 64,
-  batchSize: 32,
+  batchSize: specDefault('batchSize', 32),
   store: 'fs',
   scaling: true,
   repeat: 1,

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { load } from './lib/resolve.mjs';
+import { load, specDefault } from './lib/resolve.mjs';
 import {
   machineFacts,
   parseArgs,
@@ -37,11 +37,11 @@ const { encodeVectorShard, indexKey, neighboursPartKey, reducedShardKey } = load
 const opts = parseArgs(process.argv.slice(2), {
   rows: 105_000,
   dim: 256,
-  k: 20,
+  k: specDefault('k', 20),
   clusters: 1000,
   seed: 42,
   shardSize: 1000,
-  rowsPerJob: 10_000,
+  rowsPerJob: specDefault('neighbourRowsPerJob', 2_500),
   indexers: 2,
   store: 'fs',
   verifyRows: 32,

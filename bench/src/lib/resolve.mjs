@@ -59,3 +59,16 @@ export function serviceMain(service) {
   if (!existsSync(path)) throw new Error(`bench: ${path} missing: run \`pnpm exec turbo run build\` first`);
   return path;
 }
+
+/**
+ * A rebuild-spec default (core's rebuildSpecSchema), so that the benchmarks run what a rebuild
+ * submitted without options would run; `fallback` if the schema does not expose it.
+ */
+export function specDefault(field, fallback) {
+  try {
+    const value = load('@lookalike/core').rebuildSpecSchema.shape[field].parse(undefined);
+    return value ?? fallback;
+  } catch {
+    return fallback;
+  }
+}

@@ -1,4 +1,4 @@
-import { Queue, QueueEvents } from 'bullmq';
+import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { QueueName } from '@lookalike/core';
 import { DEFAULT_JOB_OPTIONS } from './defaults';
@@ -16,9 +16,4 @@ export function createQueue<Data = unknown, Result = unknown>(name: QueueName, c
     prefix: ctx.prefix,
     defaultJobOptions: DEFAULT_JOB_OPTIONS,
   });
-}
-
-/** Queue events (completed/failed/progress streams) of one queue. */
-export function createQueueEvents(name: QueueName, ctx: QueueContext): QueueEvents {
-  return new QueueEvents(name, { connection: ctx.connection.duplicate(), prefix: ctx.prefix });
 }
