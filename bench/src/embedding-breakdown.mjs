@@ -5,9 +5,6 @@
 //   B  rounds:   embedder.embed() per round of 64 images (the embed handler's ROUND), no I/O
 //   C  handler:  the real `embed` handler (services/embedder/dist/embed-shard.js) on plan shards
 //                in a fresh store prefix (cold cache): reads, sha256, cache lookups + puts, shard writes
-//   D  overlapped: a prototype of the suggested fix (src/lib/embed-shard-overlapped.mjs): the same
-//                work, with the next round's reads/lookups and this round's cache writes overlapping
-//                the model
 // --store fs (default) or s3 (s3rver; its CPU is added to the variant's).
 //
 //   pnpm --filter @lookalike/bench run embedding:breakdown [-- --images 512 --repeat 2 --store s3]
@@ -19,13 +16,12 @@ import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { load, REPO_ROOT, serviceMain, specDefault } from './lib/resolve.mjs';
 import { machineFacts, parseArgs, procCpuSeconds, round, startWindow, writeResult } from './lib/machine.mjs';
-import { createOverlappedEmbedShardHandler } from './lib/embed-shard-overlapped.mjs';
 import { startStack } from './lib/stack.mjs';
 import { ensureCorpus } from './lib/corpus.mjs';
 
 const { Embedder } = load('@lookalike/vision');
 const { embedJobSchema, forEachLimit, silentLogger } = load('@lookalike/core');
-const { embeddingsShardKey, planShardKey, putJson } = load('@lookalike/storage');
+const { planShardKey, putJson } = load('@lookalike/storage');
 serviceMain('embedder'); // checks that it is built
 const { createEmbedShardHandler } = createRequire(import.meta.url)(
   join(REPO_ROOT, 'services', 'embedder', 'dist', 'embed-shard.js'),
@@ -70,7 +66,6 @@ async function main() {
   }
   const source = stack.openStore(sourceUrl);
   let runNo = 0;
-  const firstShards = {};
   const runHandler = (name, create) => async () => {
     const store = stack.openStore(`${stack.storageUrl}/run-${++runNo}`);
     try {
@@ -97,7 +92,6 @@ async function main() {
       }
       const ms = performance.now() - t; // plan writes above are not timed
       if (cached !== 0) throw new Error(`cache was not cold (${cached} hits)`);
-      firstShards[name] ??= await store.get(embeddingsShardKey(rebuildId, 0));
       return ms;
     } finally {
       await store.close();
@@ -111,7 +105,6 @@ async function main() {
       for (let s = 0; s < images.length; s += 64) await embedder.embed(images.slice(s, s + 64));
     },
     handler: runHandler('handler', createEmbedShardHandler),
-    overlapped: runHandler('overlapped', createOverlappedEmbedShardHandler),
   };
   const times = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
   const cpu = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
@@ -152,10 +145,8 @@ async function main() {
       `${k.padEnd(10)} ${String(v.imagesPerS).padStart(8)}   ${(v.imagesPerS / summary.raw.imagesPerS).toFixed(3).padStart(6)}   ${String(v.cpuMsPerImage).padStart(12)}   ${String(v.otherCpuS).padStart(12)}`,
     );
   }
-  const same = firstShards.handler.equals(firstShards.overlapped);
-  console.log(`\noverlapped handler writes the same shard bytes as the service's handler: ${same}`);
   console.log(
-    `rounds of 64 cost ${(summary.rounds.meanMs - summary.raw.meanMs).toFixed(0)} ms over raw; the handler's I/O, hashing and cache add ${(summary.handler.meanMs - summary.rounds.meanMs).toFixed(0)} ms more; the overlapped prototype saves ${(summary.handler.meanMs - summary.overlapped.meanMs).toFixed(0)} ms of the handler's (${opts.images} images, ${opts.store} store)`,
+    `rounds of 64 cost ${(summary.rounds.meanMs - summary.raw.meanMs).toFixed(0)} ms over raw; the handler's I/O, hashing and cache add ${(summary.handler.meanMs - summary.rounds.meanMs).toFixed(0)} ms more (${opts.images} images, ${opts.store} store)`,
   );
   const path = writeResult('embedding-breakdown', {
     bench: 'embedding-breakdown',
@@ -171,7 +162,6 @@ async function main() {
   embedder.dispose();
   await source.close();
   await stack.stop();
-  if (!same) throw new Error('the overlapped prototype wrote different bytes');
 }
 
 main().then(
