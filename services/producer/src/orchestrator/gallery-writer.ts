@@ -1,17 +1,15 @@
 import sharp from 'sharp';
-import { decodeNeighbourTable } from '@lookalike/ann';
 import { forEachLimit, planShardSchema, type Logger, type Manifest } from '@lookalike/core';
 import { renderGallery, type GalleryData, type GalleryImage } from '@lookalike/gallery';
 import { decodeModel, isoDay, Recommender } from '@lookalike/recsys';
 import {
   getJson,
-  neighboursPartKey,
   planShardKey,
   rebuildPrefix,
   recommendModelKey,
   type ObjectStore,
 } from '@lookalike/storage';
-import { readIndexIds } from '@lookalike/rebuild-artifacts';
+import { readNeighbourTable } from '@lookalike/rebuild-artifacts';
 
 /** Where a rebuild's gallery lives: `rebuilds/<id>/gallery/index.html` and `gallery/thumbs/`. */
 export function galleryPrefix(rebuildId: string): string {
@@ -77,27 +75,17 @@ export async function writeGallery(
   options: GalleryOptions = {},
 ): Promise<string> {
   const rebuildId = manifest.rebuildId;
-  const ids = await readIndexIds(store, rebuildId);
+  const table = await readNeighbourTable(store, rebuildId, manifest.counts.neighbourParts);
+  const ids = table.articleIds;
   const want = Math.min(options.articles ?? 12, ids.length);
   const rows = Array.from({ length: want }, (_, i) => Math.floor(((i + 0.5) * ids.length) / want));
-  const shown = options.neighbours ?? manifest.spec.k;
-
-  // Neighbours of the sampled rows, from the parts that hold them.
-  const perPart = manifest.spec.neighbourRowsPerJob;
-  const neighbours = new Map<number, { id: number; score: number }[]>();
-  for (const part of new Set(rows.map((r) => Math.floor(r / perPart)))) {
-    const table = decodeNeighbourTable(await store.get(neighboursPartKey(rebuildId, part)));
-    for (const row of rows.filter((r) => Math.floor(r / perPart) === part)) {
-      const r = row - table.firstRow;
-      neighbours.set(
-        row,
-        Array.from({ length: Math.min(shown, table.k) }, (_, j) => ({
-          id: table.ids[r * table.k + j]!,
-          score: table.scores[r * table.k + j]!,
-        })),
-      );
-    }
-  }
+  const shown = Math.min(options.neighbours ?? manifest.spec.k, table.k);
+  const neighbours = new Map(
+    rows.map((row) => [
+      row,
+      Array.from({ length: shown }, (_, j) => ({ id: table.ids[row * table.k + j]!, score: table.scores[row * table.k + j]! })),
+    ]),
+  );
 
   const customers = manifest.recommend ? await sampleCustomers(store, rebuildId, options.customers ?? 6) : [];
 
