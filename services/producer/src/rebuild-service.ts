@@ -49,11 +49,11 @@ export class RebuildService {
       const stage = manifest.stages[manifest.step];
       const total = stage?.jobs ?? 0;
       const failed = counts.ignored ?? 0;
-      // Children of earlier steps stay in the parent's processed set: count only this step's.
-      const processed = await job.getDependencies({ processed: { count: 100_000 } });
-      const marker = `:${rebuildId}.${manifest.step}`;
-      const done = Object.keys(processed.processed ?? {}).filter((k) => k.includes(marker)).length;
-      progress = { step: manifest.step, done: Math.min(done, total), failed, total };
+      // Only the current step's children can still be pending: earlier steps all finished.
+      // Before the step has added its children (`started`), none of them is done.
+      const added = (job.data as { started?: boolean }).started === true;
+      const pending = (counts.unprocessed ?? 0) + failed;
+      progress = { step: manifest.step, done: added ? Math.max(0, total - pending) : 0, failed, total };
     }
     const state = job ? await job.getState() : undefined;
     return {
