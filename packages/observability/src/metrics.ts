@@ -34,7 +34,9 @@ export class ServiceMetrics {
 
   /**
    * Queue depth by state, read with getJobCounts at scrape time. Scale workers on this gauge,
-   * not on `LLEN wait` (prioritised jobs are not in the wait list).
+   * not on `LLEN wait` (prioritised jobs are not in the wait list). Only the producer calls this
+   * (for every queue), so that there is one series per queue and state whatever the number of
+   * workers; with several producer replicas, aggregate with `max by (queue, state)`.
    */
   watchQueues(queues: Queue[]): void {
     new Gauge({

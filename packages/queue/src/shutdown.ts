@@ -2,13 +2,20 @@ import type { Logger } from '@lookalike/core';
 
 export type Closer = () => Promise<unknown>;
 
+/** How long a service may take to shut down before it exits anyway (deployments' grace periods must be longer). */
+export const SHUTDOWN_TIMEOUT_MS = 60_000;
+
 /**
  * Graceful shutdown on SIGTERM/SIGINT: runs the closers in order (e.g. `worker.close()` lets
  * active jobs finish, then servers and connections close), then exits. A second signal, or
  * `timeoutMs` passing, exits at once; unfinished jobs are then picked up again by other workers
  * when their locks expire.
  */
-export function installGracefulShutdown(closers: Closer[], logger: Logger, timeoutMs = 60_000): () => Promise<void> {
+export function installGracefulShutdown(
+  closers: Closer[],
+  logger: Logger,
+  timeoutMs = SHUTDOWN_TIMEOUT_MS,
+): () => Promise<void> {
   let shuttingDown: Promise<void> | undefined;
   const shutdown = (signal: string) => {
     if (shuttingDown) {

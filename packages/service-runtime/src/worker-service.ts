@@ -3,7 +3,6 @@ import type { QueueName } from '@lookalike/core';
 import { startOpsServer, type OpsServer } from '@lookalike/observability';
 import {
   CancellationRegistry,
-  createQueue,
   createWorker,
   installGracefulShutdown,
   type JobHandler,
@@ -29,7 +28,8 @@ export interface RunningWorkerService {
 
 /**
  * Runs a long-lived worker process: a BullMQ worker on `queue` with the configured concurrency,
- * `/healthz` + `/metrics` on LOOKALIKE_HTTP_HOST:LOOKALIKE_HTTP_PORT, and a graceful shutdown on
+ * `/healthz` + `/metrics` on LOOKALIKE_HTTP_HOST:LOOKALIKE_HTTP_PORT (its `/metrics` reads nothing
+ * from Redis, so it answers while Redis is away), and a graceful shutdown on
  * SIGTERM that lets active jobs finish before closing connections.
  */
 export async function runWorkerService(definition: WorkerServiceDefinition): Promise<RunningWorkerService> {
@@ -55,8 +55,8 @@ export async function runWorkerService(definition: WorkerServiceDefinition): Pro
       ctx.metrics.jobsTotal.inc({ queue: definition.queue, name: job.name, status: 'failed' });
     }
   });
-  const queue = createQueue(definition.queue, { connection: ctx.connection, prefix: ctx.config.queuePrefix });
-  ctx.metrics.watchQueues([queue]);
+  // Queue depth (`lookalike_queue_jobs`) is exported by the producer alone, for every queue: one
+  // series per queue and state however many workers run (none, when a Deployment is scaled to zero).
   const ops = await startOpsServer({
     host: ctx.config.http.host,
     port: ctx.config.http.port,
@@ -77,7 +77,6 @@ export async function runWorkerService(definition: WorkerServiceDefinition): Pro
     [
       () => worker.close(),
       async () => definition.dispose?.(),
-      () => queue.close(),
       () => ops.close(),
       () => ctx.close(),
     ],
