@@ -43,3 +43,23 @@ export class BackendUnavailableError extends Error {
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/**
+ * A TF.js graph uses an op (or an op setting) that the ONNX converter cannot translate. Names the op and the
+ * graph node, so that the model's author knows what to change.
+ */
+export class UnsupportedOpError extends Error {
+  override readonly name = 'UnsupportedOpError';
+
+  constructor(
+    readonly op: string,
+    readonly node: string,
+    readonly detail?: string,
+  ) {
+    super(
+      detail === undefined
+        ? `cannot convert TF op '${op}' (node '${node}') to ONNX: the op is not supported`
+        : `cannot convert TF op '${op}' (node '${node}') to ONNX: ${detail}`,
+    );
+  }
+}
