@@ -2,7 +2,8 @@
 // Tests run TypeScript sources directly (swc), and workspace imports resolve to src/ so no build is needed.
 const path = require('node:path');
 const preset = {
-  testEnvironment: 'node',
+  // Node's environment with the main realm's typed arrays (onnxruntime-node checks them with instanceof).
+  testEnvironment: path.join(__dirname, 'jest.environment.js'),
   transform: { '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }] },
   moduleNameMapper: { '^@lookalike/([a-z0-9-]+)$': path.join(__dirname, 'packages/$1/src/index.ts') },
   testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],

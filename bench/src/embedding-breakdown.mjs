@@ -159,7 +159,7 @@ async function main() {
     machineEnd: machineFacts(),
   });
   log(`result written to ${path}`);
-  embedder.dispose();
+  await embedder.dispose();
   await source.close();
   await stack.stop();
 }

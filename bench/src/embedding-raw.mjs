@@ -1,7 +1,7 @@
 // Raw model baseline for the embedding benchmark, in its own process (like one embedder worker):
 //   node src/embedding-raw.mjs <list.json> <batchSize> <out.f32>
-// Reads every image of the list into memory, creates one Embedder (backend as LOOKALIKE_BACKEND,
-// default auto = wasm here) and embeds all the bytes in one call. Prints one JSON line.
+// Reads every image of the list into memory, creates one Embedder (backend as LOOKALIKE_BACKEND, default auto;
+// ONNX intra-op threads as LOOKALIKE_THREADS, default 1) and embeds all the bytes in one call. Prints one JSON line.
 import { readFile, writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { load } from './lib/resolve.mjs';
@@ -18,7 +18,11 @@ for (const p of paths) images.push(await readFile(p));
 const readMs = performance.now() - t;
 
 t = performance.now();
-const embedder = await Embedder.create({ batchSize, backend: process.env.LOOKALIKE_BACKEND || 'auto' });
+const embedder = await Embedder.create({
+  batchSize,
+  backend: process.env.LOOKALIKE_BACKEND || 'auto',
+  threads: Number(process.env.LOOKALIKE_THREADS || 1),
+});
 const createMs = performance.now() - t;
 
 const cpu0 = process.cpuUsage();
@@ -39,6 +43,7 @@ process.stdout.write(
     dim: result.dim,
     modelId: embedder.modelId,
     backend: embedder.backend,
+    provider: embedder.provider,
     batchSize,
     readMs,
     createMs,
@@ -47,4 +52,4 @@ process.stdout.write(
     cpuS: (cpu.user + cpu.system) / 1e6,
   })}\n`,
 );
-embedder.dispose();
+await embedder.dispose();

@@ -1,13 +1,15 @@
-// Benchmark (b): the embedding stage through the real `embed` queue + storage vs the raw model.
+// Benchmark (b): the embedding stage through the real `embed` queue + storage vs the raw model, on ONNX Runtime,
+// with TF.js wasm beside it.
 //
-//   pnpm --filter @lookalike/bench run embedding [-- --images 512 --shard-size 64 --store fs ...]
+//   pnpm --filter @lookalike/bench run embedding [-- --images 512 --shard-size 64 --stores fs,s3 ...]
 //
-// Raw: one process, one Embedder (wasm), every image's bytes read from disk first, then embedded in
-// one call: images/s. Pipeline: the same images as a corpus folder (H&M layout), plan shards in a
-// fresh store (so the embedding cache is cold), `embed` jobs on the `embed` queue of a real Redis,
-// processed by ONE embedder process (node services/embedder/dist/main.js): images/s from the first
-// enqueue to the last shard written. Then 2 embedder processes, for scaling. The raw run happens
-// before and after the 1-worker pipeline; its baseline is their mean (the box is shared).
+// Raw: one process, one Embedder, every image's bytes read from disk first, then embedded in one call: images/s
+// per thread, on TF.js wasm (once) and on ONNX Runtime CPU (one intra-op thread; before and after every 1-worker
+// pipeline run, whose baseline is the mean of the two around it: the box is shared). Pipeline: the same images as
+// a corpus folder (H&M layout; copied into an s3rver bucket for `s3`), plan shards in a fresh store (the embedding
+// cache is cold), `embed` jobs on the `embed` queue of a real Redis, processed by ONE embedder process
+// (node services/embedder/dist/main.js, LOOKALIKE_BACKEND=onnx): images/s from the first enqueue to the last
+// shard written; then 2 embedder processes, for scaling. All of it in one run, for every store given.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -33,8 +35,8 @@ const { jobId, JOB_NAMES, QUEUES, forEachLimit } = load('@lookalike/core');
 const {
   decodeVectorShard,
   embeddingsShardKey,
-  embeddingCacheKey,
-  ObjectNotFoundError,
+  embeddingPackKey,
+  embeddingPackPrefix,
   planShardKey,
   putJson,
   encodeVectorShard,
@@ -46,25 +48,26 @@ const opts = parseArgs(process.argv.slice(2), {
   seed: 7,
   shardSize: 64,
   batchSize: specDefault('batchSize', 32),
-  store: 'fs',
+  stores: 'fs,s3',
   scaling: true,
-  repeat: 1,
   warmup: true,
   corpusDir: join(tmpdir(), 'lookalike-bench-corpus'),
   keep: false,
 });
-const TARGET = 0.9;
+const TARGETS = { onnxVsWasm: 4, stageVsRaw: 0.9, twoVsOne: 1.8, maxLagMs: 100, cosine: 0.9999 };
+const HM_IMAGES = 105_542;
 const WARM_IMAGES = 16; // extra images (not in the corpus) that load the model in each worker first
 
 function log(msg) {
   console.log(`[embedding ${new Date().toISOString().slice(11, 19)}] ${msg}`);
 }
 
-function runRaw(listFile, outFile) {
+function runRaw(listFile, outFile, backend, threads = 1) {
   return new Promise((resolve, reject) => {
     const script = fileURLToPath(new URL('./embedding-raw.mjs', import.meta.url));
     const child = spawn(process.execPath, [script, listFile, String(opts.batchSize), outFile], {
       stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, LOOKALIKE_BACKEND: backend, LOOKALIKE_THREADS: String(threads) },
     });
     let out = '';
     child.stdout.on('data', (c) => (out += c));
@@ -103,110 +106,118 @@ async function main() {
     const listFile = join(work, 'list.json');
     await writeFile(listFile, JSON.stringify(corpus.items.map((i) => i.path)));
 
-    // raw, then (pipeline with 1 worker, raw) x repeat: every pipeline run sits between two raw runs.
+    const stores = opts.stores.split(',').map((x) => x.trim()).filter(Boolean);
     const raws = [];
-    const pipes = [];
-    const rawRun = async (label) => {
-      const r = await runRaw(listFile, join(work, `raw-${raws.length}.f32`));
+    const rawRun = async (backend, label, threads = 1) => {
+      const r = await runRaw(listFile, join(work, `raw-${raws.length}.f32`), backend, threads);
       raws.push(r);
       log(
-        `raw (${label}): ${r.imagesPerS.toFixed(1)} images/s (${(r.embedMs / 1000).toFixed(1)} s, backend ${r.backend}, model load ${r.createMs.toFixed(0)} ms, cpu ${r.cpuS.toFixed(1)} s, others used ${r.window.otherCpuS} cpu-s)`,
+        `raw ${backend} (${label}): ${r.imagesPerS.toFixed(1)} images/s (${(r.embedMs / 1000).toFixed(1)} s, ${r.provider}, model load ${r.createMs.toFixed(0)} ms, cpu ${r.cpuS.toFixed(1)} s, others used ${r.window.otherCpuS} cpu-s)`,
       );
+      return r;
     };
     log('raw: one Embedder in its own process, all images in one call ...');
-    await rawRun('1');
-    for (let i = 0; i < opts.repeat; i++) {
-      const p = await runPipeline(1, corpus.items, warm.items);
-      pipes.push(p);
+    const wasm = await rawRun('wasm', 'TF.js wasm');
+    const onnxRaws = [await rawRun('onnx', 'before')];
+    const twoThreads = await rawRun('onnx', '2 intra-op threads', 2);
+    const byStore = [];
+    for (const store of stores) {
+      const one = await runPipeline(store, 1, corpus.items, warm.items);
       log(
-        `pipeline (1 worker, run ${i + 1}): ${p.imagesPerS.toFixed(1)} images/s (${(p.wallMs / 1000).toFixed(1)} s, cpu ${p.cpu.total} s, others used ${p.window.otherCpuS} cpu-s)`,
+        `pipeline ${store} (1 worker): ${one.imagesPerS.toFixed(1)} images/s (${(one.wallMs / 1000).toFixed(1)} s, cpu ${one.cpu.total} s, max event-loop delay ${one.maxLagMs} ms, others used ${one.window.otherCpuS} cpu-s)`,
       );
-      await rawRun(String(raws.length + 1));
-    }
-    let pipe2;
-    if (opts.scaling) {
-      pipe2 = await runPipeline(2, corpus.items, warm.items);
-      log(
-        `pipeline (2 workers): ${pipe2.imagesPerS.toFixed(1)} images/s aggregate (${(pipe2.wallMs / 1000).toFixed(1)} s)`,
-      );
+      const before = onnxRaws.at(-1);
+      const after = await rawRun('onnx', `after ${store} 1 worker`);
+      onnxRaws.push(after);
+      let two;
+      if (opts.scaling) {
+        two = await runPipeline(store, 2, corpus.items, warm.items);
+        log(
+          `pipeline ${store} (2 workers): ${two.imagesPerS.toFixed(1)} images/s aggregate (${(two.wallMs / 1000).toFixed(1)} s, max event-loop delay ${two.maxLagMs} ms)`,
+        );
+      }
+      byStore.push({ store, one, two, rawAround: (before.imagesPerS + after.imagesPerS) / 2 });
     }
 
-    // --- correctness: same vectors as the raw model, nothing from the cache ------------------------
-    const rawBytes = await readFile(join(work, 'raw-0.f32'));
-    const rawVectors = new Float32Array(rawBytes.buffer, rawBytes.byteOffset, rawBytes.byteLength / 4);
-    const all = [...pipes, ...(pipe2 ? [pipe2] : [])];
+    // --- correctness: pipeline = raw ONNX; ONNX ≈ wasm; nothing from the cache -----------------------
+    const f32 = async (i) => {
+      const bytes = await readFile(join(work, `raw-${i}.f32`));
+      return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+    };
+    const wasmVectors = await f32(raws.indexOf(wasm));
+    const onnxVectors = await f32(raws.indexOf(onnxRaws[0]));
+    const all = byStore.flatMap((b) => [b.one, ...(b.two ? [b.two] : [])]);
     const verify = {
       cachedHits: all.reduce((a, p) => a + p.cached, 0),
       failed: all.reduce((a, p) => a + p.failed, 0),
-      maxAbsDiff: Math.max(...all.map((p) => maxAbsDiff(p.vectors, rawVectors))),
-      maxAbsValue: rawVectors.reduce((m, v) => Math.max(m, Math.abs(v)), 0),
+      maxAbsDiff: Math.max(...all.map((p) => maxAbsDiff(p.vectors, onnxVectors))),
+      minCosineOnnxWasm: minRowCosine(onnxVectors, wasmVectors, 1792),
+      maxLagMs: Math.max(...all.map((p) => p.maxLagMs)),
       idsInOrder: all.every(
-        (p) =>
-          p.ids.length === corpus.items.length && p.ids.every((id, i) => id === corpus.items[i].articleId),
+        (p) => p.ids.length === corpus.items.length && p.ids.every((id, i) => id === corpus.items[i].articleId),
       ),
     };
     log(
-      `verify: cache hits ${verify.cachedHits} (must be 0), failures ${verify.failed}, ids in corpus order ${verify.idsInOrder}, max |pipeline - raw| ${verify.maxAbsDiff.toExponential(2)} (values up to ${verify.maxAbsValue.toFixed(2)})`,
+      `verify: cache hits ${verify.cachedHits} (must be 0), failures ${verify.failed}, ids in corpus order ${verify.idsInOrder}, max |pipeline - raw onnx| ${verify.maxAbsDiff.toExponential(2)}, min cosine onnx/wasm ${verify.minCosineOnnxWasm.toFixed(6)}`,
     );
 
-    const analysis = pipes[0].analysis;
-
     const mean = (a) => a.reduce((x, y) => x + y, 0) / a.length;
-    const rawRate = mean(raws.map((r) => r.imagesPerS));
-    const pipeRate = mean(pipes.map((p) => p.imagesPerS));
-    const rawCpuPerImage = (mean(raws.map((r) => r.cpuS)) / opts.images) * 1000;
-    const pipeCpuPerImage = (mean(pipes.map((p) => p.cpu.total)) / opts.images) * 1000;
+    const onnxRate = mean(onnxRaws.map((r) => r.imagesPerS));
     const rows = [
       {
-        metric: `images/s per worker, ${opts.images} images (mean of ${raws.length} raw / ${pipes.length} pipeline runs)`,
-        raw: rawRate,
-        pipeline: pipeRate,
-        ratio: pipeRate / rawRate,
-        target: `>= ${TARGET}`,
-        pass: pipeRate / rawRate >= TARGET,
-      },
-      ...pipes.map((p, i) => ({
-        metric: `  run ${i + 1}: pipeline vs mean of the raw runs around it`,
-        raw: (raws[i].imagesPerS + raws[i + 1].imagesPerS) / 2,
-        pipeline: p.imagesPerS,
-        ratio: p.imagesPerS / ((raws[i].imagesPerS + raws[i + 1].imagesPerS) / 2),
-        target: 'info',
-      })),
-      {
-        metric: 'raw runs: slowest / fastest images/s',
-        raw: Math.min(...raws.map((r) => r.imagesPerS)),
-        pipeline: Math.max(...raws.map((r) => r.imagesPerS)),
-        ratio: Math.max(...raws.map((r) => r.imagesPerS)) / Math.min(...raws.map((r) => r.imagesPerS)),
-        target: 'noise',
+        metric: `raw images/s per thread: ONNX Runtime CPU (mean of ${onnxRaws.length}) vs TF.js wasm`,
+        raw: wasm.imagesPerS,
+        pipeline: onnxRate,
+        ratio: onnxRate / wasm.imagesPerS,
+        target: `>= ${TARGETS.onnxVsWasm}`,
+        pass: onnxRate / wasm.imagesPerS >= TARGETS.onnxVsWasm,
       },
       {
-        metric: 'CPU ms per image (raw process vs embedder + redis)',
-        raw: rawCpuPerImage,
-        pipeline: pipeCpuPerImage,
-        ratio: pipeCpuPerImage / rawCpuPerImage,
+        metric: 'raw ONNX images/s per core: 2 intra-op threads vs 1 (LOOKALIKE_THREADS default)',
+        raw: onnxRaws[0].imagesPerS,
+        pipeline: twoThreads.imagesPerS / 2,
+        ratio: twoThreads.imagesPerS / 2 / onnxRaws[0].imagesPerS,
         target: 'info',
       },
       {
-        metric: "other sessions' CPU s per run",
-        raw: mean(raws.map((r) => r.window.otherCpuS)),
-        pipeline: mean(pipes.map((p) => p.window.otherCpuS)),
+        metric: 'raw ONNX runs: slowest / fastest images/s',
+        raw: Math.min(...onnxRaws.map((r) => r.imagesPerS)),
+        pipeline: Math.max(...onnxRaws.map((r) => r.imagesPerS)),
+        ratio: Math.max(...onnxRaws.map((r) => r.imagesPerS)) / Math.min(...onnxRaws.map((r) => r.imagesPerS)),
         target: 'noise',
       },
     ];
-    if (pipe2) {
+    for (const b of byStore) {
       rows.push({
-        metric: '2 workers: images/s aggregate (vs raw x1)',
-        raw: rawRate,
-        pipeline: pipe2.imagesPerS,
-        ratio: pipe2.imagesPerS / rawRate,
+        metric: `${b.store}: stage, 1 embedder vs raw ONNX around it (images/s)`,
+        raw: b.rawAround,
+        pipeline: b.one.imagesPerS,
+        ratio: b.one.imagesPerS / b.rawAround,
+        target: `>= ${TARGETS.stageVsRaw}`,
+        pass: b.one.imagesPerS / b.rawAround >= TARGETS.stageVsRaw,
+      });
+      if (b.two)
+        rows.push({
+          metric: `${b.store}: stage, 2 embedders vs 1 (images/s aggregate)`,
+          raw: b.one.imagesPerS,
+          pipeline: b.two.imagesPerS,
+          ratio: b.two.imagesPerS / b.one.imagesPerS,
+          target: `>= ${TARGETS.twoVsOne}`,
+          pass: b.two.imagesPerS / b.one.imagesPerS >= TARGETS.twoVsOne,
+        });
+      rows.push({
+        metric: `${b.store}: CPU ms per image (raw ONNX process vs embedder(s) + redis + store)`,
+        raw: (mean(onnxRaws.map((r) => r.cpuS)) / opts.images) * 1000,
+        pipeline: (b.one.cpu.total / opts.images) * 1000,
+        ratio: b.one.cpu.total / mean(onnxRaws.map((r) => r.cpuS)),
         target: 'info',
       });
       rows.push({
-        metric: '2 workers: images/s per worker',
-        raw: rawRate,
-        pipeline: pipe2.imagesPerS / 2,
-        ratio: pipe2.imagesPerS / 2 / rawRate,
-        target: 'info',
+        metric: `${b.store}: worst event-loop delay of an embedder during a shard (ms)`,
+        raw: 0,
+        pipeline: Math.max(b.one.maxLagMs, b.two?.maxLagMs ?? 0),
+        target: `< ${TARGETS.maxLagMs}`,
+        pass: Math.max(b.one.maxLagMs, b.two?.maxLagMs ?? 0) < TARGETS.maxLagMs,
       });
     }
     rows.push({
@@ -217,27 +228,42 @@ async function main() {
       pass: verify.cachedHits === 0,
     });
     rows.push({
-      metric: 'vectors equal raw: max |diff|',
+      metric: 'stage vectors equal raw ONNX: max |diff|',
       raw: 0,
       pipeline: verify.maxAbsDiff,
       target: '<= 1e-4',
       pass: verify.maxAbsDiff <= 1e-4 && verify.idsInOrder,
     });
+    rows.push({
+      metric: 'ONNX vs wasm vectors: min cosine over images',
+      raw: 1,
+      pipeline: verify.minCosineOnnxWasm,
+      target: `>= ${TARGETS.cosine}`,
+      pass: verify.minCosineOnnxWasm >= TARGETS.cosine,
+    });
     printTable(
-      `Embedding stage vs raw model (${opts.store} store, shards of ${opts.shardSize}, batch ${opts.batchSize}, backend ${raws[0].backend})`,
+      `Embedding: ONNX Runtime stage vs raw ONNX and TF.js wasm (${opts.images} images, shards of ${opts.shardSize}, batch ${opts.batchSize}, ${stores.join(' + ')})`,
       rows,
     );
-    printBreakdown(pipes[0], pipe2, raws[0], analysis);
+    const best2 = Math.max(...byStore.map((b) => b.two?.imagesPerS ?? b.one.imagesPerS));
+    const projection = {
+      images: HM_IMAGES,
+      twoEmbedders: { imagesPerS: best2, minutes: HM_IMAGES / best2 / 60 },
+      wasmTwoProcesses: { imagesPerS: 2 * wasm.imagesPerS, minutes: HM_IMAGES / (2 * wasm.imagesPerS) / 60 },
+    };
+    console.log(
+      `Projection for ${HM_IMAGES} H&M images on this 2-core box: ${projection.twoEmbedders.minutes.toFixed(1)} min with 2 ONNX embedders (${best2.toFixed(1)} images/s), vs ${projection.wasmTwoProcesses.minutes.toFixed(1)} min for 2 wasm processes at the raw wasm rate`,
+    );
+    for (const b of byStore) printBreakdown(b.one, b.two, onnxRaws[0], b.one.analysis, b.store);
 
     Object.assign(result, {
       finishedAt: new Date().toISOString(),
-      raw: { runs: raws, meanImagesPerS: rawRate },
-      pipeline: { oneWorker: pipes.map(strip), twoWorkers: pipe2 && strip(pipe2), meanImagesPerS: pipeRate },
+      raw: { wasm, onnx: onnxRaws, onnxTwoThreads: twoThreads, meanOnnxImagesPerS: onnxRate },
+      pipeline: byStore.map((b) => ({ store: b.store, oneWorker: strip(b.one), twoWorkers: b.two && strip(b.two), rawAround: b.rawAround })),
       verify,
-      analysis,
-      ratio: pipeRate / rawRate,
-      target: TARGET,
-      pass: pipeRate / rawRate >= TARGET,
+      projection,
+      targets: TARGETS,
+      pass: rows.every((r) => r.pass !== false),
       table: rows,
       machineEnd: machineFacts(),
     });
@@ -246,6 +272,22 @@ async function main() {
   } finally {
     if (!opts.keep) await rm(work, { recursive: true, force: true });
   }
+}
+
+function minRowCosine(a, b, dim) {
+  let min = Infinity;
+  for (let r = 0; r * dim < Math.min(a.length, b.length); r++) {
+    let ab = 0;
+    let aa = 0;
+    let bb = 0;
+    for (let i = r * dim; i < (r + 1) * dim; i++) {
+      ab += a[i] * b[i];
+      aa += a[i] * a[i];
+      bb += b[i] * b[i];
+    }
+    min = Math.min(min, ab / Math.sqrt(aa * bb));
+  }
+  return min;
 }
 
 function strip(p) {
@@ -260,19 +302,19 @@ function maxAbsDiff(a, b) {
   return m;
 }
 
-async function runPipeline(workersCount, items, warmItems) {
-  const stack = await startStack(opts.store, `emb${workersCount}`);
+async function runPipeline(storeKind, workersCount, items, warmItems) {
+  const stack = await startStack(storeKind, `emb${workersCount}`);
   try {
-    return await runPipelineOn(stack, workersCount, items, warmItems);
+    return await runPipelineOn(stack, storeKind, workersCount, items, warmItems);
   } finally {
     await stack.stop({ keep: opts.keep });
   }
 }
 
-async function runPipelineOn(stack, workersCount, items, warmItems) {
+async function runPipelineOn(stack, storeKind, workersCount, items, warmItems) {
   // The corpus: the folder itself for `fs`; for `s3`, copied into the s3rver bucket (not timed).
   let source = pathToFileURL(opts.corpusDir).href;
-  if (opts.store === 's3') {
+  if (storeKind === 's3') {
     source = 's3://bench/corpus';
     const corpusStore = stack.openStore(source);
     await forEachLimit([...items, ...warmItems], 8, async (item) =>
@@ -293,7 +335,9 @@ async function runPipelineOn(stack, workersCount, items, warmItems) {
   }
   const workers = [];
   for (let i = 0; i < workersCount; i++)
-    workers.push(await startWorker('embedder', `embedder-${i + 1}`, stack.env));
+    workers.push(
+      await startWorker('embedder', `embedder-${i + 1}`, { ...stack.env, LOOKALIKE_BACKEND: 'onnx', LOOKALIKE_THREADS: '1' }),
+    );
   log(
     `pipeline (${workersCount} worker${workersCount > 1 ? 's' : ''}): redis ${stack.redis.url}, storage ${stack.storageUrl}, ${shards} plan shards, pids ${workers.map((w) => w.pid).join(', ')}`,
   );
@@ -383,7 +427,9 @@ async function runPipelineOn(stack, workersCount, items, warmItems) {
     });
     return {
       workers: workersCount,
-      storage: opts.store,
+      storage: storeKind,
+      maxLagMs: Math.max(...results.map((r) => r.maxEventLoopDelayMs ?? 0)),
+      provider: results[0]?.provider,
       rebuildId,
       shards,
       wallMs: t1 - t0,
@@ -411,10 +457,10 @@ async function runPipelineOn(stack, workersCount, items, warmItems) {
 }
 
 /**
- * The per-image work an embed job does besides the model, timed piece by piece in this process
- * against the run's own store (fs or s3rver) with another model name, so the cache is cold too
- * (ROUND = 64 images, I/O concurrency 8, as in services/embedder/src/embed-shard.ts). CPU is this
- * process's (the storage client) plus, for s3, the s3rver process's.
+ * The work an embed job does besides the model, timed piece by piece in this process against the run's own store
+ * (fs or s3rver) with another model name, so the cache is cold too (ROUND = 64 images, I/O concurrency 8, as in
+ * services/embedder/src/embed-shard.ts): reading + hashing a round, the one pack listing and the one pack write of a
+ * job. CPU is this process's (the storage client) plus, for s3, the s3rver process's.
  */
 async function analyseOverheads(stack, sourceUrl, items) {
   const round64 = items.slice(0, 64);
@@ -428,60 +474,44 @@ async function analyseOverheads(stack, sourceUrl, items) {
     const t0 = performance.now();
     await fn();
     const c = process.cpuUsage(c0);
-    return {
-      ms: performance.now() - t0,
-      cpuMs: (c.user + c.system) / 1000,
-      serverCpuMs: (s3cpu() - s0) * 1000,
-    };
+    return { ms: performance.now() - t0, cpuMs: (c.user + c.system) / 1000, serverCpuMs: (s3cpu() - s0) * 1000 };
   };
   const out = {};
   const fetched = [];
-  const lookup = await measure(() =>
+  const read = await measure(() =>
     forEachLimit(round64, 8, async (item, i) => {
       const bytes = await source.get(item.key);
-      const hash = createHash('sha256').update(bytes).digest('hex');
-      try {
-        await store.get(embeddingCacheKey(model, hash));
-      } catch (err) {
-        if (!(err instanceof ObjectNotFoundError)) throw err;
-      }
-      fetched[i] = { bytes, hash };
+      fetched[i] = { bytes, hash: createHash('sha256').update(bytes).digest('hex') };
     }),
   );
-  out.readHashLookupMsPerRound = lookup.ms;
-  out.readHashLookupCpuMsPerRound = lookup.cpuMs;
-  out.readHashLookupServerCpuMsPerRound = lookup.serverCpuMs;
-  const vector = new Float32Array(1792).fill(0.5);
-  const puts = await measure(() =>
-    forEachLimit(fetched, 8, async ({ hash }) =>
-      store.put(embeddingCacheKey(model, hash), Buffer.from(vector.buffer)),
+  out.readHashMsPerRound = read.ms;
+  out.readHashCpuMsPerRound = read.cpuMs;
+  out.readHashServerCpuMsPerRound = read.serverCpuMs;
+  const listing = await measure(async () => {
+    for await (const _ of store.list(embeddingPackPrefix(model))) void _;
+  });
+  out.packListMsPerJob = listing.ms;
+  const pack = await measure(() =>
+    store.put(
+      embeddingPackKey(model, round64[0].articleId, round64.at(-1).articleId),
+      encodeVectorShard({ ids: fetched.map((f) => f.hash), dim: 1792, vectors: new Float32Array(64 * 1792) }),
     ),
   );
-  out.cachePutMsPerRound = puts.ms;
-  out.cachePutCpuMsPerRound = puts.cpuMs;
-  out.cachePutServerCpuMsPerRound = puts.serverCpuMs;
+  out.packPutMsPerJob = pack.ms;
   let t = performance.now();
   for (const { bytes } of fetched.slice(0, 32)) await decodeToRgb(bytes, { width: 224, height: 224 });
   out.decodeMsPerImageSerial = (performance.now() - t) / 32;
   t = performance.now();
   await Promise.all(fetched.slice(0, 32).map(({ bytes }) => decodeToRgb(bytes, { width: 224, height: 224 })));
   out.decodeMsFirstChunkParallel = performance.now() - t;
-  t = performance.now();
-  const shard = encodeVectorShard({
-    ids: round64.map((i) => i.articleId),
-    dim: 1792,
-    vectors: new Float32Array(64 * 1792),
-  });
-  await store.put('scratch/shard.vec', shard);
-  out.shardEncodePutMs = performance.now() - t;
   if (source !== store) await source.close();
   for (const k of Object.keys(out)) out[k] = round(out[k], 1);
   return out;
 }
 
-function printBreakdown(p1, p2, raw, a) {
+function printBreakdown(p1, p2, raw, a, store) {
   const rounds = Math.ceil(opts.shardSize / 64) * p1.shards;
-  console.log('Pipeline breakdown:');
+  console.log(`Pipeline breakdown (${store}):`);
   console.log(
     `  1 worker: ${p1.shards} jobs, job ms ${p1.jobMs.map((m) => m.toFixed(0)).join(', ')}; busy ${p1.byWorker[0].busyMs} of wall ${p1.wallMs.toFixed(0)} ms`,
   );
@@ -492,16 +522,12 @@ function printBreakdown(p1, p2, raw, a) {
   console.log(
     `  raw: model load ${raw.createMs.toFixed(0)} ms (excluded on both sides: warm-up jobs), read ${opts.images} files ${raw.readMs.toFixed(0)} ms (excluded from raw)`,
   );
+  if (!a) return;
   console.log(
-    `  per round of 64 images (${rounds} rounds), outside the model: read+sha256+cache lookup ${a.readHashLookupMsPerRound} ms, cache puts ${a.cachePutMsPerRound} ms, first chunk decode not overlapped with inference ~${a.decodeMsFirstChunkParallel} ms (serial ${a.decodeMsPerImageSerial} ms/image)`,
+    `  per round of 64 images (${rounds} rounds): read + sha256 ${a.readHashMsPerRound} ms (overlapped with the previous round's inference), first chunk decode ~${a.decodeMsFirstChunkParallel} ms (serial ${a.decodeMsPerImageSerial} ms/image)`,
   );
   console.log(
-    `  storage CPU per image: lookups ${(a.readHashLookupCpuMsPerRound / 64).toFixed(2)} ms client + ${(a.readHashLookupServerCpuMsPerRound / 64).toFixed(2)} ms server, cache puts ${(a.cachePutCpuMsPerRound / 64).toFixed(2)} ms client + ${(a.cachePutServerCpuMsPerRound / 64).toFixed(2)} ms server`,
-  );
-  console.log(`  per job: shard encode+put ${a.shardEncodePutMs} ms`);
-  const io = rounds * (a.readHashLookupMsPerRound + a.cachePutMsPerRound);
-  console.log(
-    `  => I/O + hashing + cache outside the model, if fully serial: ~${io.toFixed(0)} ms for ${opts.images} images; pipeline run 1 - raw run 1 = ${(p1.wallMs - raw.embedMs).toFixed(0)} ms`,
+    `  storage CPU per image: reads ${(a.readHashCpuMsPerRound / 64).toFixed(2)} ms client + ${(a.readHashServerCpuMsPerRound / 64).toFixed(2)} ms server; per job: pack listing ${a.packListMsPerJob} ms, pack write ${a.packPutMsPerJob} ms`,
   );
 }
 

@@ -13,6 +13,9 @@ export const ENV = {
   s3ForcePathStyle: 'LOOKALIKE_S3_FORCE_PATH_STYLE',
   modelUrl: 'LOOKALIKE_MODEL_URL',
   backend: 'LOOKALIKE_BACKEND',
+  modelOutput: 'LOOKALIKE_MODEL_OUTPUT',
+  modelCacheDir: 'LOOKALIKE_MODEL_CACHE_DIR',
+  threads: 'LOOKALIKE_THREADS',
   concurrency: 'LOOKALIKE_CONCURRENCY',
   lockMs: 'LOOKALIKE_LOCK_MS',
   stalledIntervalMs: 'LOOKALIKE_STALLED_INTERVAL_MS',
@@ -22,11 +25,15 @@ export const ENV = {
   dashboardPassword: 'LOOKALIKE_DASHBOARD_PASSWORD',
   dashboardReadOnly: 'LOOKALIKE_DASHBOARD_READ_ONLY',
   logLevel: 'LOG_LEVEL',
+  blasCoreType: 'LOOKALIKE_BLAS_CORETYPE',
 } as const;
 
 export const DEFAULT_MODEL_URL = 'bundled:mobilenet_v2_140_224';
-export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+/** Inference runtimes of the embedder: `auto` = a working GPU, then ONNX Runtime CPU, then wasm, then cpu. */
+export const BACKENDS = ['auto', 'onnx', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
+/** `auto` (pick where OpenBLAS falls back to a generic core), `off` (library default) or an OpenBLAS core name. */
+export type BlasCoreTypeSetting = 'auto' | 'off' | (string & {});
 
 const optionalString = z
   .string()
@@ -47,7 +54,7 @@ const storageUrl = z.string().refine((v) => /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-
 });
 
 const modelUrl = z.string().refine((v) => /^(bundled:[\w.-]+|file:\/\/\/.+|https?:\/\/.+)$/.test(v), {
-  message: 'expected bundled:<name>, file:///path/model.json or http(s)://…/model.json',
+  message: 'expected bundled:<name>, file:///path/model.json|model.onnx or http(s)://…/model.json|model.onnx',
 });
 
 const port = z.coerce.number({ message: 'expected a port number' }).int().min(0).max(65535);
@@ -67,6 +74,11 @@ const envSchema = z.object({
   [ENV.s3ForcePathStyle]: booleanFlag.optional(),
   [ENV.modelUrl]: modelUrl.default(DEFAULT_MODEL_URL),
   [ENV.backend]: z.enum(BACKENDS, { message: `expected one of ${BACKENDS.join(', ')}` }).default('auto'),
+  [ENV.modelOutput]: optionalString,
+  [ENV.modelCacheDir]: optionalString.pipe(
+    z.string().startsWith('/', { message: 'expected an absolute path' }).optional(),
+  ),
+  [ENV.threads]: z.coerce.number({ message: 'expected an integer' }).int().min(1).max(256).default(1),
   [ENV.concurrency]: z.coerce.number({ message: 'expected an integer' }).int().min(1).max(256).default(1),
   [ENV.lockMs]: z.coerce.number({ message: 'expected milliseconds' }).int().min(1000).default(60_000),
   [ENV.stalledIntervalMs]: z.coerce.number({ message: 'expected milliseconds' }).int().min(500).default(30_000),
@@ -76,6 +88,10 @@ const envSchema = z.object({
   [ENV.dashboardPassword]: optionalString,
   [ENV.dashboardReadOnly]: booleanFlag.default(false),
   [ENV.logLevel]: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  [ENV.blasCoreType]: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9_]{1,31}$/, 'expected auto, off or an OpenBLAS core name such as SkylakeX')
+    .default('auto'),
 });
 
 export interface S3Settings {
@@ -94,6 +110,12 @@ export interface Config {
   s3: S3Settings;
   modelUrl: string;
   backend: BackendChoice;
+  /** Graph node (TF.js) or output name (ONNX) that holds the embedding; default: the model's feature vector. */
+  modelOutput?: string;
+  /** Where converted ONNX models are cached; default `~/.cache/lookalike/models`. */
+  modelCacheDir?: string;
+  /** ONNX Runtime intra-op threads per embedder process (CPU). */
+  threads: number;
   concurrency: number;
   /**
    * How long a worker's job lock lasts (renewed every half of it while the job runs). A worker that
@@ -106,6 +128,8 @@ export interface Config {
   /** Bull dashboard at /admin/queues: Basic auth credentials, and whether it may pause/retry/remove jobs. */
   dashboard: { user?: string; password?: string; readOnly: boolean };
   logLevel: string;
+  /** OpenBLAS kernels for FAISS, chosen before it loads (see @lookalike/ann `selectBlasCore`). */
+  blasCoreType: BlasCoreTypeSetting;
 }
 
 /** Thrown when the environment is invalid; the message names every bad variable. */
@@ -167,11 +191,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     },
     modelUrl: e[ENV.modelUrl],
     backend: e[ENV.backend],
+    ...(e[ENV.modelOutput] !== undefined ? { modelOutput: e[ENV.modelOutput] } : {}),
+    ...(e[ENV.modelCacheDir] !== undefined ? { modelCacheDir: e[ENV.modelCacheDir] } : {}),
+    threads: e[ENV.threads],
     concurrency: e[ENV.concurrency],
     lockMs: e[ENV.lockMs],
     stalledIntervalMs: e[ENV.stalledIntervalMs],
     http: { host: e[ENV.httpHost], port: e[ENV.httpPort] },
     dashboard: { user: e[ENV.dashboardUser], password: e[ENV.dashboardPassword], readOnly: e[ENV.dashboardReadOnly] },
     logLevel: e[ENV.logLevel],
+    blasCoreType: e[ENV.blasCoreType],
   };
 }

@@ -50,6 +50,10 @@ export const embedResultSchema = z.object({
   modelId: z.string(),
   dim: z.int().min(1),
   ms: z.number().min(0),
+  /** What ran the model, e.g. `onnxruntime-node 1.30.0 (cpu, 1 intra-op thread)`. */
+  provider: z.string().optional(),
+  /** Worst event-loop delay of the worker while it ran the job (BullMQ renews locks on that loop). */
+  maxEventLoopDelayMs: z.number().min(0).optional(),
 });
 export type EmbedResult = z.infer<typeof embedResultSchema>;
 

@@ -20,8 +20,9 @@ describe('key layout', () => {
     expect(keys.recommendationsPartKey(R, 3)).toBe(`rebuilds/${R}/recommendations/00003.csv`);
     expect(keys.submissionKey(R)).toBe(`rebuilds/${R}/submission.csv`);
     expect(keys.evaluationKey(R)).toBe(`rebuilds/${R}/evaluation.json`);
-    const sha = 'a'.repeat(64);
-    expect(keys.embeddingCacheKey('clip-vit-b32', sha)).toBe(`cache/embeddings/clip-vit-b32/${sha}`);
+    expect(keys.embeddingPackKey('clip-vit-b32', '0108775015', '0110065001')).toBe(
+      'cache/embeddings/clip-vit-b32/packs/0108775015~0110065001.vec',
+    );
     expect(keys.currentPointerKey()).toBe('current.json');
   });
 
@@ -31,7 +32,8 @@ describe('key layout', () => {
     expect(keys.reducedShardKey(R, 1).startsWith(keys.reducedPrefix(R))).toBe(true);
     expect(keys.neighboursPartKey(R, 1).startsWith(keys.neighboursPrefix(R))).toBe(true);
     expect(keys.recommendationsPartKey(R, 1).startsWith(keys.recommendationsPrefix(R))).toBe(true);
-    expect(keys.embeddingCacheKey('m', 'b'.repeat(64)).startsWith(keys.embeddingCachePrefix('m'))).toBe(true);
+    expect(keys.embeddingPackKey('m', '1', '2').startsWith(keys.embeddingPackPrefix('m'))).toBe(true);
+    expect(keys.embeddingPackPrefix('m').startsWith(keys.embeddingCachePrefix('m'))).toBe(true);
     expect(keys.manifestKey(R).startsWith(keys.rebuildPrefix(R))).toBe(true);
   });
 
@@ -39,7 +41,7 @@ describe('key layout', () => {
     for (const key of [
       keys.manifestKey(R),
       keys.planShardKey(R, 7),
-      keys.embeddingCacheKey('m.v2', 'c'.repeat(64)),
+      keys.embeddingPackKey('m.v2', '0100000001', '0100000009'),
       keys.currentPointerKey(),
     ]) {
       expect(validateKey(key)).toBe(key);
@@ -69,10 +71,20 @@ describe('key layout', () => {
     expect(() => keys.manifestKey(id)).toThrow(RangeError);
   });
 
-  it('rejects bad model names and hashes', () => {
-    expect(() => keys.embeddingCacheKey('a/b', 'a'.repeat(64))).toThrow(/model/);
-    expect(() => keys.embeddingCacheKey('..', 'a'.repeat(64))).toThrow(/model/);
-    expect(() => keys.embeddingCacheKey('m', 'A'.repeat(64))).toThrow(/sha256/);
-    expect(() => keys.embeddingCacheKey('m', 'a'.repeat(63))).toThrow(/sha256/);
+  it('rejects bad model names and pack ranges', () => {
+    expect(() => keys.embeddingPackKey('a/b', '1', '2')).toThrow(/model/);
+    expect(() => keys.embeddingPackKey('..', '1', '2')).toThrow(/model/);
+    expect(() => keys.embeddingPackKey('m', '1/2', '3')).toThrow(/article id/);
+    expect(() => keys.embeddingPackKey('m', '9', '1')).toThrow(/reversed/);
+  });
+
+  it('parses pack ranges back and ignores other keys', () => {
+    expect(keys.parseEmbeddingPackKey(keys.embeddingPackKey('m', '0100000001', '0100000999'))).toEqual({
+      first: '0100000001',
+      last: '0100000999',
+    });
+    expect(keys.parseEmbeddingPackKey('0100000001~0100000999.vec')).toEqual({ first: '0100000001', last: '0100000999' });
+    expect(keys.parseEmbeddingPackKey('cache/embeddings/m/packs/2~1.vec')).toBeUndefined();
+    expect(keys.parseEmbeddingPackKey('cache/embeddings/m/packs/readme.txt')).toBeUndefined();
   });
 });

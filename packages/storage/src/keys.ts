@@ -11,7 +11,6 @@ export const SHARD_DIGITS = 5;
 
 const REBUILD_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 /**
  * Checks only that the id is safe as one key segment; its format (`rb-YYYYMMDD-HHMMSS-xxxxxx`,
@@ -152,14 +151,36 @@ export function embeddingCachePrefix(model: string): string {
   return `cache/embeddings/${model}/`;
 }
 
-/** Cached embedding of one image, by the sha256 (lowercase hex) of the image bytes. */
-export function embeddingCacheKey(model: string, imageSha256: string): string {
-  if (typeof imageSha256 !== 'string' || !SHA256_HEX.test(imageSha256)) {
-    throw new RangeError(
-      `invalid image sha256 ${JSON.stringify(imageSha256)}: expected 64 lowercase hex digits`,
-    );
+const PACK_ARTICLE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const PACK_NAME = /^([A-Za-z0-9_-]{1,64})~([A-Za-z0-9_-]{1,64})\.vec$/;
+
+/** `cache/embeddings/<model>/packs/`: the packs of one model, listed once per embed job. */
+export function embeddingPackPrefix(model: string): string {
+  return `${embeddingCachePrefix(model)}packs/`;
+}
+
+/**
+ * One pack of cached embeddings: the vectors of one embedded shard, as a vector shard whose row ids are the
+ * sha256 of each image's bytes, named by the shard's first and last article id (plan shards are contiguous
+ * ranges of sorted article ids, so a later plan finds the packs that cover its shard's range).
+ */
+export function embeddingPackKey(model: string, firstArticleId: string, lastArticleId: string): string {
+  for (const id of [firstArticleId, lastArticleId]) {
+    if (typeof id !== 'string' || !PACK_ARTICLE_ID.test(id)) {
+      throw new RangeError(`invalid article id ${JSON.stringify(id)} for an embedding pack: use 1-64 of [A-Za-z0-9_-]`);
+    }
   }
-  return `${embeddingCachePrefix(model)}${imageSha256}`;
+  if (firstArticleId > lastArticleId) {
+    throw new RangeError(`embedding pack range ${firstArticleId}~${lastArticleId} is reversed`);
+  }
+  return `${embeddingPackPrefix(model)}${firstArticleId}~${lastArticleId}.vec`;
+}
+
+/** The article-id range of a pack key (relative to the pack prefix or not), or undefined for another key. */
+export function parseEmbeddingPackKey(key: string): { first: string; last: string } | undefined {
+  const match = PACK_NAME.exec(key.slice(key.lastIndexOf('/') + 1));
+  if (match === null || match[1]! > match[2]!) return undefined;
+  return { first: match[1]!, last: match[2]! };
 }
 
 /** Pointer to the published rebuild. */

@@ -59,6 +59,7 @@ function evaluateUmd(code: string, filename: string): unknown {
 
 /** Reads the graph models that nsfwjs@4.4.0 ships as UMD modules (`model.min.js`, `group1-shard*.min.js`). */
 export class BundledModelSource implements ModelSource {
+  readonly format = 'graph-model' as const;
   readonly location: string;
   private readonly dir: string;
 
@@ -69,6 +70,10 @@ export class BundledModelSource implements ModelSource {
     }
     this.location = `bundled:${name}`;
     this.dir = join(locateNsfwjsPackage().dir, subdir);
+  }
+
+  readOnnxModel(): Promise<Uint8Array> {
+    return Promise.reject(new ModelLoadError(`${this.location}: is a TF.js graph model, not an .onnx file`));
   }
 
   async readModelJson(): Promise<unknown> {

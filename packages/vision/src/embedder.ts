@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
 import { type Logger, silentLogger } from '@lookalike/core';
-import * as tf from '@tensorflow/tfjs';
-import { type BackendChoice, type BackendName, initBackend } from './backend';
-import { errorMessage, ImageDecodeError, type ImageDecodeReason } from './errors';
-import { loadModel, type LoadedModel } from './model-loader';
+import type { BackendChoice, BackendName } from './backend';
+import { errorMessage, ImageDecodeError, type ImageDecodeReason, ModelLoadError } from './errors';
+import { describeGraphModel } from './graph-model-info';
+import type { InferenceRuntime } from './inference-runtime';
+import { loadModelArtifacts } from './model-artifacts';
+import { createModelSource } from './model-loader';
 import { DEFAULT_MODEL } from './model-spec';
+import type { OnnxRuntime } from './onnx-runtime';
 import {
   decodeToRgb,
   PREPROCESS_VERSION,
@@ -12,24 +15,35 @@ import {
   resolvePreprocessOptions,
   rgbToFloat,
 } from './preprocess';
+import { type ModelToRun, openRuntime } from './runtime-selection';
 
 export interface EmbedderOptions {
-  /** Model spec: `bundled:mobilenet_v2_140_224` (default), a `file://` URL/path or an `http(s)://` URL. */
+  /**
+   * Model spec: `bundled:mobilenet_v2_140_224` (default), a TF.js graph model (`file://…/model.json` or
+   * `http(s)://…/model.json`) or an ONNX file (`file://…/model.onnx`, `https://…/model.onnx`).
+   */
   model?: string;
-  /** Graph node to read the embedding from (see `LoadModelOptions.outputNode`). */
+  /** Node (TF.js graph) or output name (ONNX file) holding the embedding (see `LoadModelOptions.outputNode`). */
   outputNode?: string;
-  /** Name used in `modelId` for URL models (default: the model directory's name). */
+  /** Name used in `modelId` for URL models (default: the model directory's or file's name). */
   modelName?: string;
-  /** TF.js backend (default `auto`: tensorflow → wasm → cpu). Process-wide: all embedders share it. */
+  /** Inference runtime (default `auto`: a working GPU, then ONNX Runtime CPU, then TF.js wasm, then cpu). */
   backend?: BackendChoice;
-  /** Images per model call (default 16). Throughput on wasm barely depends on it; memory does. */
+  /** Images per model call (default 16). */
   batchSize?: number;
+  /** ONNX Runtime intra-op threads on CPU (default 1: the best images/s per core measured on 2-core boxes). */
+  threads?: number;
+  /** Cache folder of converted ONNX models (default `defaultModelCacheDir()`). */
+  modelCacheDir?: string;
   /** Decoding limits and strictness; the output size always follows the model input. */
   preprocess?: Partial<Omit<PreprocessOptions, 'width' | 'height'>>;
   /** For `http(s)://` models. */
   fetch?: typeof fetch;
   timeoutMs?: number;
   logger?: Logger;
+  /** Tests: pretend the ONNX CUDA provider is (not) installed, and replace the tfjs-node module loader. */
+  cudaProviderInstalled?: boolean;
+  requireModule?: (id: string) => unknown;
 }
 
 /** One input that could not be embedded; the rest of the call is unaffected. */
@@ -59,38 +73,86 @@ interface PreparedChunk {
 
 const DEFAULT_BATCH_SIZE = 16;
 
+/** A model read into memory and described: what every runtime needs to open it. */
+interface ResolvedModel {
+  toRun: ModelToRun;
+  name: string;
+  /** sha256 of the model itself (TF.js: topology + weights; ONNX: the file's bytes). */
+  sha256: string;
+  outputNode: string | undefined;
+  inputHeight: number | undefined;
+  inputWidth: number | undefined;
+}
+
+async function resolveModel(options: EmbedderOptions): Promise<ResolvedModel> {
+  const source = createModelSource(options.model ?? DEFAULT_MODEL, {
+    name: options.modelName,
+    fetch: options.fetch,
+    timeoutMs: options.timeoutMs,
+  });
+  if (source.format === 'onnx') {
+    const bytes = await source.readOnnxModel();
+    return {
+      toRun: { format: 'onnx', bytes, location: source.location, outputName: options.outputNode },
+      name: source.name,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      outputNode: options.outputNode,
+      inputHeight: undefined,
+      inputWidth: undefined,
+    };
+  }
+  const loaded = await loadModelArtifacts(source);
+  const info = describeGraphModel(loaded.artifacts.modelTopology, source.location, {
+    outputNode: options.outputNode,
+  });
+  return {
+    toRun: { format: 'graph-model', loaded, info },
+    name: source.name,
+    sha256: loaded.sha256,
+    outputNode: info.outputNode,
+    inputHeight: info.inputHeight,
+    inputWidth: info.inputWidth,
+  };
+}
+
 /**
- * Turns image bytes into embedding vectors with a TF.js graph model (default: MobileNetV2-1.4 224, 1792-d).
+ * Turns image bytes into embedding vectors (default model: MobileNetV2-1.4 224, 1792-d) on ONNX Runtime or TF.js.
  * A bad image never fails a call: it is reported in `failures` and the others are embedded.
  */
 export class Embedder {
   /** Vector length (1792 for the default model). */
   readonly dim: number;
   /**
-   * Stable id for cache keys: `<model name>-<12 hex>`, the hash covering the model's topology and weights, the
-   * output node, the input size and the preprocessing version. Same model from any location → same hash.
+   * Stable id for cache keys: `<model name>-<12 hex>`, the hash covering the model (topology and weights, or the
+   * ONNX file), the output, the input size and the preprocessing version — not the runtime: every runtime gives
+   * the same vectors to float rounding (cosine ≥ 0.9999, see the README), so they share cache entries.
    */
   readonly modelId: string;
   readonly backend: BackendName;
+  /** What runs the model, e.g. `onnxruntime-node 1.30.0 (cpu, 1 intra-op thread)`. */
+  readonly provider: string;
+  readonly gpu: boolean;
   readonly batchSize: number;
   readonly inputHeight: number;
   readonly inputWidth: number;
   readonly outputNode: string;
-  /** Full sha256 of the model's topology and weights. */
+  /** Full sha256 of the model. */
   readonly modelSha256: string;
 
   private disposed = false;
 
   private constructor(
-    private readonly model: LoadedModel,
-    backend: BackendName,
+    private readonly runtime: InferenceRuntime,
+    model: ResolvedModel & { inputHeight: number; inputWidth: number; outputNode: string },
     dim: number,
     batchSize: number,
     private readonly preprocess: PreprocessOptions,
     private readonly logger: Logger,
   ) {
     this.dim = dim;
-    this.backend = backend;
+    this.backend = runtime.backend;
+    this.provider = runtime.provider;
+    this.gpu = runtime.gpu;
     this.batchSize = batchSize;
     this.inputHeight = model.inputHeight;
     this.inputWidth = model.inputWidth;
@@ -98,61 +160,54 @@ export class Embedder {
     this.modelSha256 = model.sha256;
     const id = createHash('sha256')
       .update(
-        [model.sha256, model.outputNode, `${model.inputHeight}x${model.inputWidth}`, PREPROCESS_VERSION].join(
-          '\n',
-        ),
+        [model.sha256, model.outputNode, `${model.inputHeight}x${model.inputWidth}`, PREPROCESS_VERSION].join('\n'),
       )
       .digest('hex');
     this.modelId = `${model.name}-${id.slice(0, 12)}`;
   }
 
-  /** Starts the backend, loads the model and runs one warm-up inference (which also measures `dim`). */
+  /** Reads the model, opens it on the chosen runtime and runs one warm-up inference (which also measures `dim`). */
   static async create(options: EmbedderOptions = {}): Promise<Embedder> {
     const logger = options.logger ?? silentLogger;
     const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     if (!Number.isInteger(batchSize) || batchSize < 1)
       throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
-    const backend = await initBackend(options.backend ?? 'auto', { logger });
-    const model = await loadModel(options.model ?? DEFAULT_MODEL, {
-      outputNode: options.outputNode,
-      name: options.modelName,
-      fetch: options.fetch,
-      timeoutMs: options.timeoutMs,
+    const threads = options.threads ?? 1;
+    if (!Number.isInteger(threads) || threads < 1)
+      throw new RangeError(`threads must be a positive integer, got ${threads}`);
+    const model = await resolveModel(options);
+    const runtime = await openRuntime(model.toRun, options.backend ?? 'auto', {
+      threads,
+      modelCacheDir: options.modelCacheDir,
       logger,
+      cudaProviderInstalled: options.cudaProviderInstalled,
+      requireModule: options.requireModule,
     });
     try {
-      const preprocess = resolvePreprocessOptions({
-        ...options.preprocess,
-        width: model.inputWidth,
-        height: model.inputHeight,
-      });
-      const dim = await Embedder.probeDim(model);
-      const embedder = new Embedder(model, backend.name, dim, batchSize, preprocess, logger);
+      const inputHeight = model.inputHeight ?? (runtime as Partial<OnnxRuntime>).inputHeight ?? 224;
+      const inputWidth = model.inputWidth ?? (runtime as Partial<OnnxRuntime>).inputWidth ?? 224;
+      const outputNode = model.outputNode ?? (runtime as Partial<OnnxRuntime>).outputName ?? 'output';
+      const preprocess = resolvePreprocessOptions({ ...options.preprocess, width: inputWidth, height: inputHeight });
+      const probe = await runtime.run(new Float32Array(inputHeight * inputWidth * 3), 1);
+      if (probe.length < 1) throw new ModelLoadError(`output '${outputNode}' yields an empty vector`);
+      const resolved = { ...model, inputHeight, inputWidth, outputNode };
+      const embedder = new Embedder(runtime, resolved, probe.length, batchSize, preprocess, logger);
       logger.info(
-        { modelId: embedder.modelId, dim, backend: backend.name, batchSize, outputNode: model.outputNode },
+        {
+          modelId: embedder.modelId,
+          dim: embedder.dim,
+          backend: runtime.backend,
+          provider: runtime.provider,
+          gpu: runtime.gpu,
+          batchSize,
+          outputNode,
+        },
         'embedder ready',
       );
       return embedder;
     } catch (err) {
-      model.graph.dispose();
+      await runtime.dispose().catch(() => undefined);
       throw err;
-    }
-  }
-
-  private static async probeDim(model: LoadedModel): Promise<number> {
-    const out = tf.tidy(() => {
-      const y = model.graph.execute(tf.zeros([1, model.inputHeight, model.inputWidth, 3]), model.outputNode);
-      if (Array.isArray(y)) throw new Error('output node yielded several tensors');
-      return y.reshape([1, -1]);
-    });
-    try {
-      await out.data();
-      const dim = out.shape[1];
-      if (dim === undefined || dim < 1)
-        throw new Error(`output node '${model.outputNode}' yields an empty vector`);
-      return dim;
-    } finally {
-      out.dispose();
     }
   }
 
@@ -215,26 +270,18 @@ export class Embedder {
     return result;
   }
 
-  /** Releases the model's weights. The backend stays up (it is shared by the process). */
-  dispose(): void {
+  /** Releases the model (a TF.js backend stays up: it is shared by the process). */
+  async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    this.model.graph.dispose();
+    await this.runtime.dispose();
   }
 
   private async run(batch: Float32Array, n: number): Promise<Float32Array> {
-    const out = tf.tidy(() => {
-      const x = tf.tensor4d(batch, [n, this.inputHeight, this.inputWidth, 3], 'float32');
-      const y = this.model.graph.execute(x, this.outputNode) as tf.Tensor;
-      return y.reshape([n, -1]);
-    });
-    try {
-      if (out.shape[1] !== this.dim)
-        throw new Error(`model output has ${out.shape[1]} values per image, expected ${this.dim}`);
-      return (await out.data()) as Float32Array;
-    } finally {
-      out.dispose();
-    }
+    const out = await this.runtime.run(batch, n);
+    if (out.length !== n * this.dim)
+      throw new Error(`model output has ${out.length / n} values per image, expected ${this.dim}`);
+    return out;
   }
 
   /** Decodes images[start, end) into one float batch; never rejects for a bad image. */

@@ -2,9 +2,10 @@ import { type Logger, silentLogger } from '@lookalike/core';
 import * as tf from '@tensorflow/tfjs';
 import { BundledModelSource } from './bundled-model-source';
 import { errorMessage, ModelLoadError } from './errors';
-import { loadModelArtifacts } from './model-artifacts';
+import { type LoadedModelArtifacts, loadModelArtifacts } from './model-artifacts';
 import type { ModelSource } from './model-source';
-import { DEFAULT_MODEL, FEATURE_VECTOR_NODE_SUFFIX, modelSpecKind } from './model-spec';
+import { describeGraphModel } from './graph-model-info';
+import { DEFAULT_MODEL, modelSpecKind } from './model-spec';
 import { FileModelSource, HttpModelSource, type UrlModelSourceOptions } from './url-model-source';
 
 export interface LoadModelOptions extends UrlModelSourceOptions {
@@ -52,54 +53,15 @@ export function createModelSource(spec: string, options: UrlModelSourceOptions =
   }
 }
 
-function bareName(node: string): string {
-  return node.replace(/:\d+$/, '');
-}
-
-function resolveOutputNode(
-  graphNodes: readonly string[],
-  modelOutputs: readonly string[],
-  requested: string | undefined,
-): string {
-  if (requested !== undefined) {
-    if (!graphNodes.includes(bareName(requested)))
-      throw new ModelLoadError(`output node '${requested}' is not in the model graph`);
-    return requested;
+/** Builds a TF.js graph model from artifacts in memory on the active TF.js backend. */
+export async function buildGraphModel(loaded: LoadedModelArtifacts): Promise<tf.GraphModel> {
+  try {
+    return await tf.loadGraphModel(tf.io.fromMemory(loaded.artifacts));
+  } catch (err) {
+    throw new ModelLoadError(`${loaded.location}: cannot build the graph model: ${errorMessage(err)}`, {
+      cause: err,
+    });
   }
-  const feature = graphNodes.find((n) => n.endsWith(FEATURE_VECTOR_NODE_SUFFIX));
-  if (feature !== undefined) return feature;
-  const first = modelOutputs[0];
-  if (first === undefined)
-    throw new ModelLoadError('the model declares no outputs; name one with outputNode');
-  return first;
-}
-
-function resolveInputSize(
-  graph: tf.GraphModel,
-  location: string,
-  fallback: number,
-): { inputNode: string; height: number; width: number } {
-  const inputs = graph.inputs;
-  const input = inputs[0];
-  if (inputs.length !== 1 || input === undefined) {
-    throw new ModelLoadError(
-      `${location}: expected a model with one image input, found ${inputs.length} inputs`,
-    );
-  }
-  const shape = input.shape;
-  if (
-    shape !== undefined &&
-    (shape.length !== 4 || (shape[3] !== undefined && shape[3] > 0 && shape[3] !== 3))
-  ) {
-    throw new ModelLoadError(
-      `${location}: input '${input.name}' has shape [${shape.join(',')}], expected [n, height, width, 3]`,
-    );
-  }
-  if (input.dtype !== 'float32') {
-    throw new ModelLoadError(`${location}: input '${input.name}' has dtype ${input.dtype}, expected float32`);
-  }
-  const side = (v: number | undefined) => (v !== undefined && v > 0 ? v : fallback);
-  return { inputNode: input.name, height: side(shape?.[1]), width: side(shape?.[2]) };
 }
 
 /**
@@ -116,25 +78,12 @@ export async function loadModel(
   const source = createModelSource(spec, options);
   const loaded = await loadModelArtifacts(source);
 
-  let graph: tf.GraphModel;
+  const graph = await buildGraphModel(loaded);
   try {
-    graph = await tf.loadGraphModel(tf.io.fromMemory(loaded.artifacts));
-  } catch (err) {
-    throw new ModelLoadError(`${source.location}: cannot build the graph model: ${errorMessage(err)}`, {
-      cause: err,
-    });
-  }
-  try {
-    const topology = loaded.artifacts.modelTopology as { node: { name: string }[] };
-    const outputNode = resolveOutputNode(
-      topology.node.map((n) => n.name),
-      graph.outputNodes,
-      options.outputNode,
-    );
-    const { inputNode, height, width } = resolveInputSize(
-      graph,
+    const { inputNode, outputNode, inputHeight: height, inputWidth: width } = describeGraphModel(
+      loaded.artifacts.modelTopology,
       source.location,
-      options.defaultInputSize ?? 224,
+      options,
     );
     logger.info(
       {

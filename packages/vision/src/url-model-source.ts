@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { errorMessage, ModelLoadError } from './errors';
-import type { ModelSource } from './model-source';
+import type { ModelFormat, ModelSource } from './model-source';
 
 export interface UrlModelSourceOptions {
   /** Name used in `modelId`; default: the name of the directory holding `model.json`. */
@@ -24,18 +24,32 @@ function sanitiseName(raw: string): string {
   return name === '' ? 'graph_model' : name;
 }
 
+const isOnnx = (path: string): boolean => path.toLowerCase().endsWith('.onnx');
+
+function notOnnx(location: string): never {
+  throw new ModelLoadError(`${location}: is a TF.js graph model, not an .onnx file`);
+}
+
+function onnxOnly(location: string): never {
+  throw new ModelLoadError(`${location}: is an .onnx file, not a TF.js graph model`);
+}
+
 function parseJson(text: string, location: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    throw new ModelLoadError(`${location}: model.json is not valid JSON: ${errorMessage(err)}`, {
+    throw new ModelLoadError(`${location}: model.json is not valid JSON`, {
       cause: err,
     });
   }
 }
 
-/** A TF.js graph model on the local filesystem: `file:///dir/model.json`, `file:///dir/` or a plain path. */
+/**
+ * A model on the local filesystem: a TF.js graph model (`file:///dir/model.json`, `file:///dir/` or a plain path)
+ * or an ONNX file (`file:///dir/model.onnx`).
+ */
 export class FileModelSource implements ModelSource {
+  readonly format: ModelFormat;
   readonly location: string;
   readonly name: string;
   private readonly modelJsonPath: string;
@@ -47,12 +61,24 @@ export class FileModelSource implements ModelSource {
     } catch (err) {
       throw new ModelLoadError(`invalid file model URL '${spec}': ${errorMessage(err)}`, { cause: err });
     }
-    this.modelJsonPath = path.toLowerCase().endsWith('.json') ? path : resolve(path, 'model.json');
+    this.format = isOnnx(path) ? 'onnx' : 'graph-model';
+    const lower = path.toLowerCase();
+    this.modelJsonPath = lower.endsWith('.json') || this.format === 'onnx' ? path : resolve(path, 'model.json');
     this.location = `file://${this.modelJsonPath}`;
-    this.name = options.name ?? sanitiseName(basename(dirname(this.modelJsonPath)));
+    this.name =
+      options.name ??
+      sanitiseName(
+        this.format === 'onnx' ? basename(path).slice(0, -'.onnx'.length) : basename(dirname(this.modelJsonPath)),
+      );
+  }
+
+  async readOnnxModel(): Promise<Uint8Array> {
+    if (this.format !== 'onnx') notOnnx(this.location);
+    return this.read(this.modelJsonPath);
   }
 
   async readModelJson(): Promise<unknown> {
+    if (this.format === 'onnx') onnxOnly(this.location);
     return parseJson(await this.read(this.modelJsonPath, 'utf8'), this.location);
   }
 
@@ -83,6 +109,7 @@ export class FileModelSource implements ModelSource {
  * TF-Hub's `?tfjs-format=file`, which is added to a TF-Hub/Kaggle model directory URL that has no query).
  */
 export class HttpModelSource implements ModelSource {
+  readonly format: ModelFormat;
   readonly location: string;
   readonly name: string;
   private readonly modelJsonUrl: URL;
@@ -96,7 +123,8 @@ export class HttpModelSource implements ModelSource {
     } catch (err) {
       throw new ModelLoadError(`invalid model URL '${spec}': ${errorMessage(err)}`, { cause: err });
     }
-    if (!url.pathname.toLowerCase().endsWith('.json')) {
+    this.format = isOnnx(url.pathname) ? 'onnx' : 'graph-model';
+    if (this.format === 'graph-model' && !url.pathname.toLowerCase().endsWith('.json')) {
       url.pathname = `${url.pathname.replace(/\/+$/, '')}/model.json`;
       // As TF.js's `loadGraphModel(url, { fromTFHub: true })`: TF-Hub (now Kaggle) serves files with this query.
       if (url.search === '' && TFHUB_HOSTS.test(url.hostname)) url.search = '?tfjs-format=file';
@@ -104,12 +132,21 @@ export class HttpModelSource implements ModelSource {
     this.modelJsonUrl = url;
     this.location = url.toString();
     const segments = url.pathname.split('/').filter((s) => s !== '');
-    this.name = options.name ?? sanitiseName(segments.at(-2) ?? url.hostname);
+    const last = segments.at(-1) ?? '';
+    this.name =
+      options.name ??
+      sanitiseName(this.format === 'onnx' ? last.slice(0, -'.onnx'.length) : (segments.at(-2) ?? url.hostname));
     this.fetchImpl = options.fetch ?? fetch;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
+  async readOnnxModel(): Promise<Uint8Array> {
+    if (this.format !== 'onnx') notOnnx(this.location);
+    return this.get(this.modelJsonUrl);
+  }
+
   async readModelJson(): Promise<unknown> {
+    if (this.format === 'onnx') onnxOnly(this.location);
     const bytes = await this.get(this.modelJsonUrl);
     return parseJson(Buffer.from(bytes).toString('utf8'), this.location);
   }

@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
 import { Embedder, preprocessImage } from '../src';
 import {
@@ -15,29 +16,31 @@ import {
 
 jest.setTimeout(120_000);
 
-let embedder: Embedder;
-const logger = recordingLogger();
-
-beforeAll(async () => {
-  embedder = await Embedder.create({ batchSize: 4, logger });
-});
-
-afterAll(() => embedder?.dispose());
-
 const row = (vectors: Float32Array, dim: number, i: number): Float32Array =>
   vectors.subarray(i * dim, (i + 1) * dim);
 
-describe('Embedder (bundled MobileNetV2-1.4, wasm)', () => {
+describe.each(['onnx', 'wasm'] as const)('Embedder (bundled MobileNetV2-1.4, %s)', (backend) => {
+  let embedder: Embedder;
+  const logger = recordingLogger();
+
+  beforeAll(async () => {
+    embedder = await Embedder.create({ batchSize: 4, backend, logger });
+  });
+
+  afterAll(() => embedder?.dispose());
+
   test('describes itself', () => {
     expect(embedder.dim).toBe(1792);
-    expect(embedder.backend).toBe('wasm');
+    expect(embedder.backend).toBe(backend);
+    expect(embedder.provider).toMatch(backend === 'onnx' ? /^onnxruntime-node 1\.30\.0 \(cpu, 1 intra-op thread\)$/ : /tfjs-backend-wasm/);
+    expect(embedder.gpu).toBe(false);
     expect(embedder.inputHeight).toBe(224);
     expect(embedder.inputWidth).toBe(224);
     expect(embedder.outputNode).toMatch(/feature_vector\/SpatialSqueeze$/);
     expect(embedder.modelId).toMatch(/^mobilenet_v2_140_224-[0-9a-f]{12}$/);
     expect(logger.records.find((r) => r.msg === 'embedder ready')?.obj).toMatchObject({
       dim: 1792,
-      backend: 'wasm',
+      backend,
       modelId: embedder.modelId,
     });
   });
@@ -60,12 +63,12 @@ describe('Embedder (bundled MobileNetV2-1.4, wasm)', () => {
     // Different images give different vectors (the output is not constant).
     expect(maxAbsDiff(row(a.vectors, 1792, 0), row(a.vectors, 1792, 2))).toBeGreaterThan(0.1);
     // A fresh embedder on the same model is reproducible too.
-    const other = await Embedder.create({ batchSize: 1 });
+    const other = await Embedder.create({ batchSize: 1, backend });
     try {
       expect(other.modelId).toBe(embedder.modelId);
       expect(maxAbsDiff((await other.embed(images)).vectors, a.vectors)).toBeLessThan(1e-4);
     } finally {
-      other.dispose();
+      await other.dispose();
     }
   });
 
@@ -138,7 +141,15 @@ describe('Embedder (bundled MobileNetV2-1.4, wasm)', () => {
     await expect(embedder.embedPreprocessed(batch.subarray(0, per - 1), 1)).rejects.toThrow(RangeError);
   });
 
-  test('tensors are released: tf.memory().numTensors stays flat', async () => {
+  test('releases what it holds; a disposed embedder refuses work', async () => {
+    const images = [await toPng(tshirtSvg({ fill: '#d35400' })), Buffer.alloc(0), await toJpeg(checkerSvg())];
+    const extra = await Embedder.create({ backend });
+    await extra.dispose();
+    await extra.dispose(); // idempotent
+    await expect(extra.embed(images)).rejects.toThrow(/disposed/);
+  });
+
+  (backend === 'wasm' ? test : test.skip)('tensors are released: tf.memory().numTensors stays flat', async () => {
     const images = [await toPng(tshirtSvg({ fill: '#d35400' })), Buffer.alloc(0), await toJpeg(checkerSvg())];
     await embedder.embed(images); // settle anything lazily created
     const before = tf.memory().numTensors;
@@ -146,13 +157,63 @@ describe('Embedder (bundled MobileNetV2-1.4, wasm)', () => {
     await embedder.embedPreprocessed(new Float32Array(2 * 224 * 224 * 3), 2);
     expect(tf.memory().numTensors).toBe(before);
     // Creating and disposing another embedder leaves nothing behind either.
-    const extra = await Embedder.create({});
-    extra.dispose();
+    const extra = await Embedder.create({ backend });
+    await extra.dispose();
     expect(tf.memory().numTensors).toBe(before);
-    await expect(extra.embed(images)).rejects.toThrow(/disposed/);
   });
 
   test('options are validated', async () => {
-    await expect(Embedder.create({ batchSize: 0 })).rejects.toThrow(RangeError);
+    await expect(Embedder.create({ batchSize: 0, backend })).rejects.toThrow(RangeError);
+    await expect(Embedder.create({ threads: 0, backend })).rejects.toThrow(RangeError);
+  });
+});
+
+describe('ONNX Runtime and TF.js wasm give the same vectors', () => {
+  let onnx: Embedder;
+  let wasm: Embedder;
+
+  beforeAll(async () => {
+    [onnx, wasm] = [await Embedder.create({ backend: 'onnx', batchSize: 8 }), await Embedder.create({ backend: 'wasm', batchSize: 8 })];
+  });
+
+  afterAll(async () => {
+    await onnx?.dispose();
+    await wasm?.dispose();
+  });
+
+  test('cosine ≥ 0.9999 for every fixture image, and one model id for both', async () => {
+    const images = [
+      await toPng(tshirtSvg({ fill: '#c0392b' })),
+      await toJpeg(tshirtSvg({ fill: '#2980b9', dx: 20, dy: -10 })),
+      await toPng(trousersSvg({ fill: '#2c3e50' })),
+      await toJpeg(trousersSvg({ fill: '#f39c12', dx: -15 }), 70),
+      await toPng(checkerSvg()),
+      await toJpeg(checkerSvg(300, 700, 40)),
+    ];
+    const a = await onnx.embed(images);
+    const b = await wasm.embed(images);
+    expect(a.ok).toEqual(b.ok);
+    for (let i = 0; i < images.length; i++) {
+      expect(cosine(row(a.vectors, 1792, i), row(b.vectors, 1792, i))).toBeGreaterThanOrEqual(0.9999);
+    }
+    expect(onnx.modelId).toBe(wasm.modelId);
+  });
+
+  test('ONNX inference leaves the event loop free; wasm holds it for the whole batch', async () => {
+    const images = await Promise.all(
+      Array.from({ length: 16 }, (_, i) => toJpeg(tshirtSvg({ fill: `#${(0x202020 + i * 0x0a0b0c).toString(16).slice(-6)}`, dx: i }))),
+    );
+    const worstDelay = async (embedder: Embedder): Promise<number> => {
+      const h = monitorEventLoopDelay({ resolution: 5 });
+      h.enable();
+      await embedder.embed(images);
+      h.disable();
+      return h.max / 1e6;
+    };
+    const onnxMs = await worstDelay(onnx);
+    const wasmMs = await worstDelay(wasm);
+    // wasm runs a batch of 8 on the JS thread (about a second here); ONNX Runtime runs it on its own threads.
+    expect(onnxMs).toBeLessThan(250);
+    expect(wasmMs).toBeGreaterThan(onnxMs);
   });
 });

@@ -11,15 +11,14 @@ import {
   createModelSource,
   DEFAULT_MODEL,
   Embedder,
-  EXPORTED_WEIGHTS_FILE,
-  initBackend,
+  initTfjsBackend,
   loadModel,
   loadModelArtifacts,
   locateNsfwjsPackage,
   ModelLoadError,
   modelSpecKind,
-  writeTfjsGraphModel,
 } from '../src';
+import { EXPORTED_WEIGHTS_FILE, writeTfjsGraphModel } from './write-graph-model';
 import { checkerSvg, maxAbsDiff, toJpeg, toPng, tshirtSvg } from './fixtures';
 
 jest.setTimeout(120_000);
@@ -71,7 +70,7 @@ beforeAll(async () => {
       vectors: (await embedder.embed(images)).vectors,
     };
   } finally {
-    embedder.dispose();
+    await embedder.dispose();
   }
 });
 
@@ -85,7 +84,7 @@ async function embedWith(model: string, extra: Parameters<typeof Embedder.create
   try {
     return { embedder, result: await embedder.embed(images) };
   } finally {
-    embedder.dispose();
+    await embedder.dispose();
   }
 }
 
@@ -183,7 +182,7 @@ describe('loading the same model from elsewhere', () => {
       expect(embedder.modelId).not.toBe(bundled.modelId);
       expect((await embedder.embed(images)).vectors.length).toBe(10);
     } finally {
-      embedder.dispose();
+      await embedder.dispose();
     }
     await expect(loadModel(DEFAULT_MODEL, { outputNode: 'no/such/node' })).rejects.toThrow(
       /not in the model graph/,
@@ -192,7 +191,7 @@ describe('loading the same model from elsewhere', () => {
 });
 
 describe('model load failures are ModelLoadErrors', () => {
-  beforeAll(() => initBackend('auto'));
+  beforeAll(() => initTfjsBackend('auto'));
 
   test('HTTP 404', async () => {
     await expect(loadModel(`${baseUrl}/missing/model.json`)).rejects.toThrow(/HTTP 404/);

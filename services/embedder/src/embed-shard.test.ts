@@ -7,14 +7,33 @@ import { silentLogger, type EmbedResult, type PlanShard } from '@lookalike/core'
 import {
   decodeVectorShard,
   embeddingsFailuresKey,
+  embeddingPackPrefix,
   embeddingsShardKey,
   FsObjectStore,
+  type ObjectStore,
   getJson,
   planShardKey,
   putJson,
 } from '@lookalike/storage';
 import { Embedder } from '@lookalike/vision';
 import { createEmbedShardHandler } from './embed-shard';
+
+/** A real store whose calls are counted (the requests a job makes). */
+function countingStore(inner: FsObjectStore): { store: ObjectStore; calls: Record<string, number> } {
+  const calls: Record<string, number> = {};
+  const count = (name: string) => (calls[name] = (calls[name] ?? 0) + 1);
+  const store = new Proxy(inner, {
+    get(target, prop, receiver) {
+      const value: unknown = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function' || prop === 'constructor') return value;
+      return (...args: unknown[]) => {
+        count(String(prop));
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  }) as ObjectStore;
+  return { store, calls };
+}
 
 async function jpeg(colour: string, x: number): Promise<Buffer> {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="300"><rect width="200" height="300" fill="#eee"/><rect x="${x}" y="60" width="100" height="160" fill="${colour}"/></svg>`;
@@ -45,10 +64,17 @@ describe('embed shard handler', () => {
     };
     await putJson(store, planShardKey('r1', 0), plan);
     await putJson(store, planShardKey('r2', 0), { ...plan, rebuildId: 'r2' });
+    // r3: the plan after a new article (…06) arrived: the shard's range differs from r1's pack.
+    await images.put('010/0100000006.jpg', await jpeg('#cc0', 30));
+    await putJson(store, planShardKey('r3', 0), {
+      ...plan,
+      rebuildId: 'r3',
+      items: ['2', '4', '6'].map((n) => ({ articleId: `010000000${n}`, key: `010/010000000${n}.jpg` })),
+    });
   });
 
   afterAll(async () => {
-    embedder.dispose();
+    await embedder.dispose();
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -56,8 +82,18 @@ describe('embed shard handler', () => {
     createEmbedShardHandler({ store, openSource: () => images, embedderFor: async () => embedder, ioConcurrency: 2 });
 
   it('embeds readable images in plan order and records the others with their reason', async () => {
-    const result = (await handler().handle({ rebuildId: 'r1', shard: 0, batchSize: 4 }, job, undefined, silentLogger)) as EmbedResult;
+    const counted = countingStore(store);
+    const result = (await createEmbedShardHandler({ store: counted.store, openSource: () => images, embedderFor: async () => embedder }).handle(
+      { rebuildId: 'r1', shard: 0, batchSize: 4 },
+      job,
+      undefined,
+      silentLogger,
+    )) as EmbedResult;
     expect(result).toMatchObject({ planned: 5, embedded: 3, failed: 2, cached: 0, dim: 1792, modelId: embedder.modelId });
+    expect(result.provider).toBe(embedder.provider);
+    expect(result.maxEventLoopDelayMs).toBeGreaterThanOrEqual(0);
+    // A cold cache costs one listing and one pack write per job, not a lookup and a put per image.
+    expect(counted.calls).toEqual({ get: 1, list: 1, put: 3 }); // plan; packs; failures + shard + pack
     const shard = decodeVectorShard(await store.get(embeddingsShardKey('r1', 0)));
     expect(shard.ids).toEqual(['0100000001', '0100000002', '0100000004']);
     expect(shard.dim).toBe(1792);
@@ -78,5 +114,18 @@ describe('embed shard handler', () => {
     const second = decodeVectorShard(await store.get(embeddingsShardKey('r2', 0)));
     expect(Array.from(second.vectors.subarray(0, 1792 * 2))).toEqual(Array.from(first.vectors.subarray(0, 1792 * 2)));
     expect(Array.from(second.vectors.subarray(1792 * 2))).not.toEqual(Array.from(first.vectors.subarray(1792 * 2)));
+  });
+
+  it('finds unchanged images in the packs of an earlier plan whose shard ranges differ', async () => {
+    const result = (await handler().handle({ rebuildId: 'r3', shard: 0, batchSize: 4 }, job, undefined, silentLogger)) as EmbedResult;
+    // …02 is unchanged since r1/r2, …04 changed before r2 (in r2's pack), …06 is new.
+    expect(result).toMatchObject({ planned: 3, embedded: 3, cached: 2, failed: 0 });
+    const r2 = decodeVectorShard(await store.get(embeddingsShardKey('r2', 0)));
+    const r3 = decodeVectorShard(await store.get(embeddingsShardKey('r3', 0)));
+    expect(r3.ids).toEqual(['0100000002', '0100000004', '0100000006']);
+    expect(Array.from(r3.vectors.subarray(0, 1792 * 2))).toEqual(Array.from(r2.vectors.subarray(1792, 1792 * 3)));
+    const packs: string[] = [];
+    for await (const entry of store.list(embeddingPackPrefix(embedder.modelId))) packs.push(entry.key.split('/').at(-1)!);
+    expect(packs.sort()).toEqual(['0100000001~0100000005.vec', '0100000002~0100000006.vec']);
   });
 });

@@ -1,6 +1,3 @@
-/**
- * @jest-environment ./test/onnx/ort-test-environment.js
- */
 // The bundled MobileNetV2-1.4 converted to ONNX gives the same 1792-d features as TF.js (wasm).
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';

@@ -1,6 +1,3 @@
-/**
- * @jest-environment ./test/onnx/ort-test-environment.js
- */
 // What the converter refuses, and how it says so.
 import * as tf from '@tensorflow/tfjs';
 import { ModelLoadError, UnsupportedOpError } from '../../src/errors';

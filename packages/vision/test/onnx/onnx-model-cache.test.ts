@@ -1,6 +1,3 @@
-/**
- * @jest-environment ./test/onnx/ort-test-environment.js
- */
 // The converted-model cache: convert once, reuse, reconvert what is damaged.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';

@@ -1,6 +1,3 @@
-/**
- * @jest-environment ./test/onnx/ort-test-environment.js
- */
 // Each supported TF op, on a small random graph, run by TF.js (cpu) and by onnxruntime-node on the converted
 // model: the outputs must agree.
 import * as tf from '@tensorflow/tfjs';

@@ -1,13 +1,21 @@
 import * as tf from '@tensorflow/tfjs';
-import { BackendUnavailableError, initBackend, TFJS_NODE_PACKAGES } from '../src';
+import { BackendUnavailableError, initTfjsBackend, TFJS_NODE_PACKAGES } from '../src';
 import { recordingLogger } from './fixtures';
 
 const realRequire = (id: string): unknown => require(id) as unknown;
 
+const notInstalled = (id: string) => Object.assign(new Error(`Cannot find module '${id}'`), { code: 'MODULE_NOT_FOUND' });
+
+/** This machine as CI sees it whatever is installed here: no tfjs-node bindings. */
+const withoutTfjsNode = (id: string): unknown => {
+  if ((TFJS_NODE_PACKAGES as readonly string[]).includes(id)) throw notInstalled(id);
+  return realRequire(id);
+};
+
 describe('backend selection', () => {
   test('auto picks wasm here (no tfjs-node installed) and logs the choice', async () => {
     const logger = recordingLogger();
-    const info = await initBackend('auto', { logger });
+    const info = await initTfjsBackend('auto', { logger, requireModule: withoutTfjsNode });
     expect(info.name).toBe('wasm');
     expect(info.provider).toMatch(/tfjs-backend-wasm/);
     expect(tf.getBackend()).toBe('wasm');
@@ -21,7 +29,7 @@ describe('backend selection', () => {
   });
 
   test('explicit tensorflow fails clearly when tfjs-node is not installed', async () => {
-    const err = await initBackend('tensorflow').catch((e: unknown) => e);
+    const err = await initTfjsBackend('tensorflow', { requireModule: withoutTfjsNode }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BackendUnavailableError);
     expect((err as BackendUnavailableError).backend).toBe('tensorflow');
     expect((err as Error).message).toMatch(/@tensorflow\/tfjs-node is not installed/);
@@ -32,9 +40,9 @@ describe('backend selection', () => {
     const requireModule = (id: string): unknown => {
       if (id === '@tensorflow/tfjs-node-gpu')
         throw new Error('libcudart.so.11.0: cannot open shared object file');
-      return realRequire(id);
+      return withoutTfjsNode(id);
     };
-    const info = await initBackend('auto', { logger, requireModule });
+    const info = await initTfjsBackend('auto', { logger, requireModule });
     expect(info.name).toBe('wasm');
     expect(logger.records.find((r) => r.level === 'warn')?.obj).toMatchObject({
       package: '@tensorflow/tfjs-node-gpu',
@@ -44,27 +52,27 @@ describe('backend selection', () => {
   test('a binding that loads but registers no backend is skipped', async () => {
     const requireModule = (id: string): unknown =>
       id.startsWith('@tensorflow/tfjs-node') ? {} : realRequire(id);
-    await expect(initBackend('tensorflow', { requireModule })).rejects.toThrow(
+    await expect(initTfjsBackend('tensorflow', { requireModule })).rejects.toThrow(
       /registered no 'tensorflow' backend/,
     );
-    await expect(initBackend('auto', { requireModule })).resolves.toMatchObject({ name: 'wasm' });
+    await expect(initTfjsBackend('auto', { requireModule })).resolves.toMatchObject({ name: 'wasm' });
   });
 
   test('explicit wasm and cpu work; a failing wasm load is reported', async () => {
-    await expect(initBackend('cpu')).resolves.toMatchObject({ name: 'cpu' });
+    await expect(initTfjsBackend('cpu')).resolves.toMatchObject({ name: 'cpu' });
     expect(tf.getBackend()).toBe('cpu');
-    await expect(initBackend('wasm')).resolves.toMatchObject({ name: 'wasm' });
+    await expect(initTfjsBackend('wasm')).resolves.toMatchObject({ name: 'wasm' });
     expect(tf.getBackend()).toBe('wasm');
     const noWasm = (id: string): unknown => {
       if (id === '@tensorflow/tfjs-backend-wasm')
-        throw Object.assign(new Error(`Cannot find module '${id}'`), { code: 'MODULE_NOT_FOUND' });
+        throw notInstalled(id);
       return realRequire(id);
     };
     tf.removeBackend('wasm');
-    await expect(initBackend('wasm', { requireModule: noWasm })).rejects.toThrow(BackendUnavailableError);
+    await expect(initTfjsBackend('wasm', { requireModule: noWasm })).rejects.toThrow(BackendUnavailableError);
   });
 
   test('an unknown choice is refused', async () => {
-    await expect(initBackend('gpu' as never)).rejects.toThrow(/unknown backend 'gpu'/);
+    await expect(initTfjsBackend('gpu' as never)).rejects.toThrow(/unknown backend 'gpu'/);
   });
 });

@@ -1,3 +1,4 @@
+// Test helper: writes in-memory graph model artifacts as files, to load them back over file:// and http://.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';

@@ -1,10 +1,10 @@
-// Jest's node environment, with the typed-array constructors of Node's main realm.
+// Jest's node environment, with the typed-array constructors of Node's main realm (every package's tests use it).
 //
 // onnxruntime-node builds its output tensors in native code, from typed arrays of the main realm, and
 // onnxruntime-common then checks `data instanceof Float32Array` against the constructor of the realm that
 // loaded it: jest's sandbox, whose Float32Array is another function, so every `session.run` fails with
 // "A float32 tensor's data must be type of function Float32Array()". Sharing the main realm's
-// constructors removes the mismatch. Use with `@jest-environment ./test/onnx/ort-test-environment.js`.
+// constructors removes the mismatch.
 const path = require('node:path');
 
 // jest-environment-node is a dependency of jest itself; resolve it from there (pnpm does not hoist it).
@@ -29,11 +29,11 @@ const SHARED = [
   'BigUint64Array',
 ];
 
-class OrtTestEnvironment extends TestEnvironment {
+class MainRealmTypedArraysEnvironment extends TestEnvironment {
   constructor(config, context) {
     super(config, context);
     for (const name of SHARED) this.global[name] = globalThis[name];
   }
 }
 
-module.exports = OrtTestEnvironment;
+module.exports = MainRealmTypedArraysEnvironment;
