@@ -160,7 +160,9 @@ export class Embedder {
     this.modelSha256 = model.sha256;
     const id = createHash('sha256')
       .update(
-        [model.sha256, model.outputNode, `${model.inputHeight}x${model.inputWidth}`, PREPROCESS_VERSION].join('\n'),
+        [model.sha256, model.outputNode, `${model.inputHeight}x${model.inputWidth}`, PREPROCESS_VERSION].join(
+          '\n',
+        ),
       )
       .digest('hex');
     this.modelId = `${model.name}-${id.slice(0, 12)}`;
@@ -187,7 +189,11 @@ export class Embedder {
       const inputHeight = model.inputHeight ?? (runtime as Partial<OnnxRuntime>).inputHeight ?? 224;
       const inputWidth = model.inputWidth ?? (runtime as Partial<OnnxRuntime>).inputWidth ?? 224;
       const outputNode = model.outputNode ?? (runtime as Partial<OnnxRuntime>).outputName ?? 'output';
-      const preprocess = resolvePreprocessOptions({ ...options.preprocess, width: inputWidth, height: inputHeight });
+      const preprocess = resolvePreprocessOptions({
+        ...options.preprocess,
+        width: inputWidth,
+        height: inputHeight,
+      });
       const probe = await runtime.run(new Float32Array(inputHeight * inputWidth * 3), 1);
       if (probe.length < 1) throw new ModelLoadError(`output '${outputNode}' yields an empty vector`);
       const resolved = { ...model, inputHeight, inputWidth, outputNode };

@@ -5,7 +5,10 @@ interface GraphNode {
   name: string;
   op: string;
   input?: string[];
-  attr?: Record<string, { shape?: { dim?: { size?: string | number }[]; unknownRank?: boolean }; type?: string }>;
+  attr?: Record<
+    string,
+    { shape?: { dim?: { size?: string | number }[]; unknownRank?: boolean }; type?: string }
+  >;
 }
 
 /** What the embedder needs to know of a TF.js graph model, read from its topology (no backend needed). */
@@ -35,7 +38,10 @@ function terminalNodes(nodes: readonly GraphNode[]): string[] {
   return nodes.filter((n) => !consumed.has(n.name) && n.op !== 'Const').map((n) => n.name);
 }
 
-function resolveOutputNode(info: { nodeNames: string[]; outputs: string[] }, requested: string | undefined): string {
+function resolveOutputNode(
+  info: { nodeNames: string[]; outputs: string[] },
+  requested: string | undefined,
+): string {
   if (requested !== undefined) {
     if (!info.nodeNames.includes(bareName(requested)))
       throw new ModelLoadError(`output node '${requested}' is not in the model graph`);
@@ -44,7 +50,8 @@ function resolveOutputNode(info: { nodeNames: string[]; outputs: string[] }, req
   const feature = info.nodeNames.find((n) => n.endsWith(FEATURE_VECTOR_NODE_SUFFIX));
   if (feature !== undefined) return feature;
   const first = info.outputs[0];
-  if (first === undefined) throw new ModelLoadError('the model declares no outputs; name one with outputNode');
+  if (first === undefined)
+    throw new ModelLoadError('the model declares no outputs; name one with outputNode');
   return first;
 }
 
@@ -63,7 +70,9 @@ export function describeGraphModel(
   const inputs = nodes.filter((n) => n.op === 'Placeholder');
   const input = inputs[0];
   if (inputs.length !== 1 || input === undefined) {
-    throw new ModelLoadError(`${location}: expected a model with one image input, found ${inputs.length} inputs`);
+    throw new ModelLoadError(
+      `${location}: expected a model with one image input, found ${inputs.length} inputs`,
+    );
   }
   const shapeAttr = input.attr?.['shape']?.shape;
   const shape =
@@ -81,5 +90,11 @@ export function describeGraphModel(
   }
   const fallback = options.defaultInputSize ?? 224;
   const side = (v: number | undefined) => (v !== undefined && v > 0 ? v : fallback);
-  return { inputNode: input.name, outputNode, inputHeight: side(shape?.[1]), inputWidth: side(shape?.[2]), nodeNames };
+  return {
+    inputNode: input.name,
+    outputNode,
+    inputHeight: side(shape?.[1]),
+    inputWidth: side(shape?.[2]),
+    nodeNames,
+  };
 }

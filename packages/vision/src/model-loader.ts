@@ -80,11 +80,12 @@ export async function loadModel(
 
   const graph = await buildGraphModel(loaded);
   try {
-    const { inputNode, outputNode, inputHeight: height, inputWidth: width } = describeGraphModel(
-      loaded.artifacts.modelTopology,
-      source.location,
-      options,
-    );
+    const {
+      inputNode,
+      outputNode,
+      inputHeight: height,
+      inputWidth: width,
+    } = describeGraphModel(loaded.artifacts.modelTopology, source.location, options);
     logger.info(
       {
         model: source.name,

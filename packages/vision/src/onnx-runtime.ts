@@ -85,7 +85,9 @@ export class OnnxRuntime implements InferenceRuntime {
       const height = shape.height ?? options.defaultInputSize ?? 224;
       const width = shape.width ?? options.defaultInputSize ?? 224;
       const where =
-        options.executionProvider === 'cuda' ? 'cuda' : `cpu, ${threads} intra-op thread${threads === 1 ? '' : 's'}`;
+        options.executionProvider === 'cuda'
+          ? 'cuda'
+          : `cpu, ${threads} intra-op thread${threads === 1 ? '' : 's'}`;
       const provider = `onnxruntime-node ${onnxRuntimeInstall().version} (${where})`;
       return new OnnxRuntime(
         session,
@@ -107,7 +109,9 @@ export class OnnxRuntime implements InferenceRuntime {
   async run(batch: Float32Array, n: number): Promise<Float32Array> {
     const per = this.inputHeight * this.inputWidth * 3;
     if (batch.length !== n * per)
-      throw new RangeError(`ONNX run: expected ${n} × ${this.inputHeight}×${this.inputWidth}×3 values, got ${batch.length}`);
+      throw new RangeError(
+        `ONNX run: expected ${n} × ${this.inputHeight}×${this.inputWidth}×3 values, got ${batch.length}`,
+      );
     const step = this.gpu ? n : ONNX_CPU_IMAGES_PER_RUN;
     if (step >= n) return this.runOnce(batch, n);
     const parts: Float32Array[] = [];
@@ -134,7 +138,8 @@ export class OnnxRuntime implements InferenceRuntime {
     const out = outputs[this.outputName];
     try {
       if (out === undefined) throw new Error(`ONNX model produced no '${this.outputName}'`);
-      if (out.type !== 'float32') throw new Error(`ONNX output '${this.outputName}' is ${out.type}, expected float32`);
+      if (out.type !== 'float32')
+        throw new Error(`ONNX output '${this.outputName}' is ${out.type}, expected float32`);
       const values = out.data as Float32Array;
       // Copy out of ORT's buffer so that releasing the tensor cannot touch what we return.
       return new Float32Array(values);
@@ -157,11 +162,15 @@ function pick(
 ): string {
   if (wanted !== undefined) {
     if (!names.includes(wanted))
-      throw new ModelLoadError(`${location}: the ONNX model has no ${what} '${wanted}' (it has ${names.join(', ')})`);
+      throw new ModelLoadError(
+        `${location}: the ONNX model has no ${what} '${wanted}' (it has ${names.join(', ')})`,
+      );
     return wanted;
   }
   if (what === 'input' && names.length !== 1)
-    throw new ModelLoadError(`${location}: expected an ONNX model with one image input, found ${names.length}`);
+    throw new ModelLoadError(
+      `${location}: expected an ONNX model with one image input, found ${names.length}`,
+    );
   const first = names[0];
   if (first === undefined) throw new ModelLoadError(`${location}: the ONNX model declares no ${what}s`);
   return first;
@@ -174,7 +183,8 @@ function inputShape(
   location: string,
 ): { layout: OnnxInputLayout; height: number | undefined; width: number | undefined } {
   const meta = session.inputMetadata.find((m) => m.name === inputName);
-  if (meta === undefined || !meta.isTensor) throw new ModelLoadError(`${location}: input '${inputName}' is not a tensor`);
+  if (meta === undefined || !meta.isTensor)
+    throw new ModelLoadError(`${location}: input '${inputName}' is not a tensor`);
   if (meta.type !== 'float32')
     throw new ModelLoadError(`${location}: input '${inputName}' has type ${meta.type}, expected float32`);
   const shape = meta.shape;

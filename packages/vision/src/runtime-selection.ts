@@ -34,7 +34,13 @@ export function runtimeCandidates(choice: BackendChoice, cudaInstalled: boolean)
   const onnx: Candidate[] = cudaInstalled ? ['onnx-cuda', 'onnx-cpu'] : ['onnx-cpu'];
   switch (choice) {
     case 'auto':
-      return [...(cudaInstalled ? (['onnx-cuda'] as const) : []), 'tensorflow-gpu', 'onnx-cpu', 'wasm', 'cpu'];
+      return [
+        ...(cudaInstalled ? (['onnx-cuda'] as const) : []),
+        'tensorflow-gpu',
+        'onnx-cpu',
+        'wasm',
+        'cpu',
+      ];
     case 'onnx':
       return onnx;
     case 'tensorflow':
@@ -71,7 +77,8 @@ export async function openRuntime(
   const logger = options.logger ?? silentLogger;
   const cudaInstalled = options.cudaProviderInstalled ?? onnxCudaProviderInstalled();
   const reasons: string[] = [];
-  if (!cudaInstalled) reasons.push('onnx-cuda: the CUDA execution provider of onnxruntime-node is not installed');
+  if (!cudaInstalled)
+    reasons.push('onnx-cuda: the CUDA execution provider of onnxruntime-node is not installed');
   for (const candidate of runtimeCandidates(choice, cudaInstalled)) {
     try {
       const runtime = await open(candidate, model, options, logger);
@@ -90,7 +97,11 @@ export async function openRuntime(
       const quiet = err instanceof Unavailable && err.quiet;
       const reason = `${candidate}: ${errorMessage(err)}`;
       reasons.push(reason);
-      if (!quiet) logger.warn({ candidate, reason: errorMessage(err) }, 'inference runtime unavailable, trying the next');
+      if (!quiet)
+        logger.warn(
+          { candidate, reason: errorMessage(err) },
+          'inference runtime unavailable, trying the next',
+        );
     }
   }
   throw new BackendUnavailableError(choice, `backend '${choice}' is unavailable: ${reasons.join(' | ')}`);

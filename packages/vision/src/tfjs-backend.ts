@@ -128,7 +128,10 @@ export function initTfjsBackend(
   return run;
 }
 
-async function initBackendNow(choice: TfjsBackendChoice, options: InitBackendOptions): Promise<TfjsBackendInfo> {
+async function initBackendNow(
+  choice: TfjsBackendChoice,
+  options: InitBackendOptions,
+): Promise<TfjsBackendInfo> {
   const logger = options.logger ?? silentLogger;
   const requireModule = options.requireModule ?? ((id: string) => require(id) as unknown);
   if (!isTfjsBackendChoice(choice)) {

@@ -63,12 +63,15 @@ export class FileModelSource implements ModelSource {
     }
     this.format = isOnnx(path) ? 'onnx' : 'graph-model';
     const lower = path.toLowerCase();
-    this.modelJsonPath = lower.endsWith('.json') || this.format === 'onnx' ? path : resolve(path, 'model.json');
+    this.modelJsonPath =
+      lower.endsWith('.json') || this.format === 'onnx' ? path : resolve(path, 'model.json');
     this.location = `file://${this.modelJsonPath}`;
     this.name =
       options.name ??
       sanitiseName(
-        this.format === 'onnx' ? basename(path).slice(0, -'.onnx'.length) : basename(dirname(this.modelJsonPath)),
+        this.format === 'onnx'
+          ? basename(path).slice(0, -'.onnx'.length)
+          : basename(dirname(this.modelJsonPath)),
       );
   }
 
@@ -135,7 +138,9 @@ export class HttpModelSource implements ModelSource {
     const last = segments.at(-1) ?? '';
     this.name =
       options.name ??
-      sanitiseName(this.format === 'onnx' ? last.slice(0, -'.onnx'.length) : (segments.at(-2) ?? url.hostname));
+      sanitiseName(
+        this.format === 'onnx' ? last.slice(0, -'.onnx'.length) : (segments.at(-2) ?? url.hostname),
+      );
     this.fetchImpl = options.fetch ?? fetch;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }

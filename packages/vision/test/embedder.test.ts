@@ -32,7 +32,9 @@ describe.each(['onnx', 'wasm'] as const)('Embedder (bundled MobileNetV2-1.4, %s)
   test('describes itself', () => {
     expect(embedder.dim).toBe(1792);
     expect(embedder.backend).toBe(backend);
-    expect(embedder.provider).toMatch(backend === 'onnx' ? /^onnxruntime-node 1\.30\.0 \(cpu, 1 intra-op thread\)$/ : /tfjs-backend-wasm/);
+    expect(embedder.provider).toMatch(
+      backend === 'onnx' ? /^onnxruntime-node 1\.30\.0 \(cpu, 1 intra-op thread\)$/ : /tfjs-backend-wasm/,
+    );
     expect(embedder.gpu).toBe(false);
     expect(embedder.inputHeight).toBe(224);
     expect(embedder.inputWidth).toBe(224);
@@ -149,18 +151,25 @@ describe.each(['onnx', 'wasm'] as const)('Embedder (bundled MobileNetV2-1.4, %s)
     await expect(extra.embed(images)).rejects.toThrow(/disposed/);
   });
 
-  (backend === 'wasm' ? test : test.skip)('tensors are released: tf.memory().numTensors stays flat', async () => {
-    const images = [await toPng(tshirtSvg({ fill: '#d35400' })), Buffer.alloc(0), await toJpeg(checkerSvg())];
-    await embedder.embed(images); // settle anything lazily created
-    const before = tf.memory().numTensors;
-    for (let i = 0; i < 3; i++) await embedder.embed(images);
-    await embedder.embedPreprocessed(new Float32Array(2 * 224 * 224 * 3), 2);
-    expect(tf.memory().numTensors).toBe(before);
-    // Creating and disposing another embedder leaves nothing behind either.
-    const extra = await Embedder.create({ backend });
-    await extra.dispose();
-    expect(tf.memory().numTensors).toBe(before);
-  });
+  (backend === 'wasm' ? test : test.skip)(
+    'tensors are released: tf.memory().numTensors stays flat',
+    async () => {
+      const images = [
+        await toPng(tshirtSvg({ fill: '#d35400' })),
+        Buffer.alloc(0),
+        await toJpeg(checkerSvg()),
+      ];
+      await embedder.embed(images); // settle anything lazily created
+      const before = tf.memory().numTensors;
+      for (let i = 0; i < 3; i++) await embedder.embed(images);
+      await embedder.embedPreprocessed(new Float32Array(2 * 224 * 224 * 3), 2);
+      expect(tf.memory().numTensors).toBe(before);
+      // Creating and disposing another embedder leaves nothing behind either.
+      const extra = await Embedder.create({ backend });
+      await extra.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    },
+  );
 
   test('options are validated', async () => {
     await expect(Embedder.create({ batchSize: 0, backend })).rejects.toThrow(RangeError);
@@ -173,7 +182,10 @@ describe('ONNX Runtime and TF.js wasm give the same vectors', () => {
   let wasm: Embedder;
 
   beforeAll(async () => {
-    [onnx, wasm] = [await Embedder.create({ backend: 'onnx', batchSize: 8 }), await Embedder.create({ backend: 'wasm', batchSize: 8 })];
+    [onnx, wasm] = [
+      await Embedder.create({ backend: 'onnx', batchSize: 8 }),
+      await Embedder.create({ backend: 'wasm', batchSize: 8 }),
+    ];
   });
 
   afterAll(async () => {
@@ -201,7 +213,9 @@ describe('ONNX Runtime and TF.js wasm give the same vectors', () => {
 
   test('ONNX inference leaves the event loop free; wasm holds it for the whole batch', async () => {
     const images = await Promise.all(
-      Array.from({ length: 16 }, (_, i) => toJpeg(tshirtSvg({ fill: `#${(0x202020 + i * 0x0a0b0c).toString(16).slice(-6)}`, dx: i }))),
+      Array.from({ length: 16 }, (_, i) =>
+        toJpeg(tshirtSvg({ fill: `#${(0x202020 + i * 0x0a0b0c).toString(16).slice(-6)}`, dx: i })),
+      ),
     );
     const worstDelay = async (embedder: Embedder): Promise<number> => {
       const h = monitorEventLoopDelay({ resolution: 5 });

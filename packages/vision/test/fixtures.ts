@@ -1,6 +1,7 @@
 // Test images generated with sharp (SVG → PNG/JPEG); nothing binary is committed.
 import sharp from 'sharp';
 import type { Logger } from '@lookalike/core';
+import { TFJS_NODE_PACKAGES } from '../src/tfjs-backend';
 
 export interface GarmentOptions {
   fill: string;
@@ -141,4 +142,17 @@ export function recordingLogger(records: LogRecord[] = []): Logger & { records: 
     };
   };
   return make({}) as Logger & { records: LogRecord[] };
+}
+
+/** The real module loader, for tests that replace one module and load the rest. */
+export const realRequire = (id: string): unknown => require(id) as unknown;
+
+/** The error `require` throws for a package that is not installed. */
+export const notInstalled = (id: string): Error =>
+  Object.assign(new Error(`Cannot find module '${id}'`), { code: 'MODULE_NOT_FOUND' });
+
+/** A module loader for this machine as CI sees it, whatever is installed here: no tfjs-node bindings. */
+export function withoutTfjsNode(id: string): unknown {
+  if ((TFJS_NODE_PACKAGES as readonly string[]).includes(id)) throw notInstalled(id);
+  return realRequire(id);
 }

@@ -11,23 +11,20 @@ import {
   loadModelArtifacts,
   openRuntime,
   runtimeCandidates,
-  TFJS_NODE_PACKAGES,
 } from '../src';
-import { cosine, recordingLogger, toPng, tshirtSvg } from './fixtures';
+import { cosine, recordingLogger, toPng, tshirtSvg, withoutTfjsNode } from './fixtures';
 
 jest.setTimeout(120_000);
 
-const realRequire = (id: string): unknown => require(id) as unknown;
-/** This machine as CI sees it, whatever is installed here: no tfjs-node bindings. */
-const withoutTfjsNode = (id: string): unknown => {
-  if ((TFJS_NODE_PACKAGES as readonly string[]).includes(id))
-    throw Object.assign(new Error(`Cannot find module '${id}'`), { code: 'MODULE_NOT_FOUND' });
-  return realRequire(id);
-};
-
 describe('runtime order', () => {
   test('auto: a GPU first, then ONNX Runtime CPU, then wasm, then cpu', () => {
-    expect(runtimeCandidates('auto', true)).toEqual(['onnx-cuda', 'tensorflow-gpu', 'onnx-cpu', 'wasm', 'cpu']);
+    expect(runtimeCandidates('auto', true)).toEqual([
+      'onnx-cuda',
+      'tensorflow-gpu',
+      'onnx-cpu',
+      'wasm',
+      'cpu',
+    ]);
     expect(runtimeCandidates('auto', false)).toEqual(['tensorflow-gpu', 'onnx-cpu', 'wasm', 'cpu']);
     expect(runtimeCandidates('onnx', true)).toEqual(['onnx-cuda', 'onnx-cpu']);
     expect(runtimeCandidates('onnx', false)).toEqual(['onnx-cpu']);
@@ -42,7 +39,11 @@ describe('openRuntime on the bundled model', () => {
   beforeAll(async () => {
     cacheDir = await mkdtemp(join(tmpdir(), 'vision-runtime-'));
     const loaded = await loadModelArtifacts(new BundledModelSource('mobilenet_v2_140_224'));
-    model = { format: 'graph-model', loaded, info: describeGraphModel(loaded.artifacts.modelTopology, loaded.location) };
+    model = {
+      format: 'graph-model',
+      loaded,
+      info: describeGraphModel(loaded.artifacts.modelTopology, loaded.location),
+    };
   });
 
   afterAll(() => rm(cacheDir, { recursive: true, force: true }));
@@ -60,7 +61,9 @@ describe('openRuntime on the bundled model', () => {
       expect(runtime).toMatchObject({ backend: 'onnx', gpu: false });
       const selected = logger.records.find((r) => r.msg === 'inference runtime onnx-cpu selected');
       expect(selected?.obj).toMatchObject({ backend: 'onnx', requested: 'auto' });
-      expect(String(selected?.obj.skipped)).toMatch(/CUDA execution provider of onnxruntime-node is not installed/);
+      expect(String(selected?.obj.skipped)).toMatch(
+        /CUDA execution provider of onnxruntime-node is not installed/,
+      );
       expect(String(selected?.obj.skipped)).toMatch(/tfjs-node-gpu is not installed/);
       expect(logger.records.filter((r) => r.level === 'warn')).toEqual([]);
     } finally {
@@ -93,10 +96,13 @@ describe('openRuntime on the bundled model', () => {
   });
 
   test('an .onnx file runs as the model itself, and only on ONNX Runtime', async () => {
-    const converted = await getOrConvertOnnxModel(model.format === 'graph-model' ? model.loaded : (undefined as never), {
-      outputNode: model.format === 'graph-model' ? model.info.outputNode : '',
-      cacheDir,
-    });
+    const converted = await getOrConvertOnnxModel(
+      model.format === 'graph-model' ? model.loaded : (undefined as never),
+      {
+        outputNode: model.format === 'graph-model' ? model.info.outputNode : '',
+        cacheDir,
+      },
+    );
     const file = join(cacheDir, 'mnv2-features.onnx');
     await writeFile(file, converted.bytes);
     const url = pathToFileURL(file).href;
@@ -113,7 +119,9 @@ describe('openRuntime on the bundled model', () => {
       await direct.dispose();
       await bundled.dispose();
     }
-    await expect(Embedder.create({ model: url, backend: 'wasm' })).rejects.toThrow(/runs only on ONNX Runtime/);
+    await expect(Embedder.create({ model: url, backend: 'wasm' })).rejects.toThrow(
+      /runs only on ONNX Runtime/,
+    );
     await expect(Embedder.create({ model: url, outputNode: 'nope' })).rejects.toThrow(/has no output 'nope'/);
   });
 });

@@ -1,16 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { BackendUnavailableError, initTfjsBackend, TFJS_NODE_PACKAGES } from '../src';
-import { recordingLogger } from './fixtures';
-
-const realRequire = (id: string): unknown => require(id) as unknown;
-
-const notInstalled = (id: string) => Object.assign(new Error(`Cannot find module '${id}'`), { code: 'MODULE_NOT_FOUND' });
-
-/** This machine as CI sees it whatever is installed here: no tfjs-node bindings. */
-const withoutTfjsNode = (id: string): unknown => {
-  if ((TFJS_NODE_PACKAGES as readonly string[]).includes(id)) throw notInstalled(id);
-  return realRequire(id);
-};
+import { notInstalled, realRequire, recordingLogger, withoutTfjsNode } from './fixtures';
 
 describe('backend selection', () => {
   test('auto picks wasm here (no tfjs-node installed) and logs the choice', async () => {
@@ -29,7 +19,9 @@ describe('backend selection', () => {
   });
 
   test('explicit tensorflow fails clearly when tfjs-node is not installed', async () => {
-    const err = await initTfjsBackend('tensorflow', { requireModule: withoutTfjsNode }).catch((e: unknown) => e);
+    const err = await initTfjsBackend('tensorflow', { requireModule: withoutTfjsNode }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(BackendUnavailableError);
     expect((err as BackendUnavailableError).backend).toBe('tensorflow');
     expect((err as Error).message).toMatch(/@tensorflow\/tfjs-node is not installed/);
@@ -64,8 +56,7 @@ describe('backend selection', () => {
     await expect(initTfjsBackend('wasm')).resolves.toMatchObject({ name: 'wasm' });
     expect(tf.getBackend()).toBe('wasm');
     const noWasm = (id: string): unknown => {
-      if (id === '@tensorflow/tfjs-backend-wasm')
-        throw notInstalled(id);
+      if (id === '@tensorflow/tfjs-backend-wasm') throw notInstalled(id);
       return realRequire(id);
     };
     tf.removeBackend('wasm');
