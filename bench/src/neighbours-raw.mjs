@@ -1,6 +1,8 @@
 // Raw FAISS baseline for the neighbour benchmark, run as its own process so that OpenMP/OpenBLAS
 // read the thread settings the parent chose:
-//   node src/neighbours-raw.mjs <vectors.f32> <dim> <k> <parallel> <out.bin>
+//   node src/neighbours-raw.mjs <vectors.f32> <dim> <k> <parallel> <out.bin> [library|select]
+// `select` runs the service's BLAS core selection (selectBlasCore, LOOKALIKE_BLAS_CORETYPE or auto)
+// before FAISS loads, as the indexer does; `library` (default) leaves OpenBLAS to the environment.
 // Builds a FlatInnerProductIndex from the vectors already in memory, then answers every row's
 // top-k with `parallel` concurrent allNeighboursAsync calls over contiguous row ranges (1 call
 // with OMP/BLAS threads, or N calls of one thread each on the libuv pool). Prints one JSON line.
@@ -8,12 +10,25 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { load } from './lib/resolve.mjs';
 
-const { FlatInnerProductIndex, allNeighboursAsync } = load('@lookalike/ann');
+const { FlatInnerProductIndex, allNeighboursAsync, selectBlasCore } = load('@lookalike/ann');
 
-const [file, dimArg, kArg, parallelArg, out] = process.argv.slice(2);
+const [file, dimArg, kArg, parallelArg, out, blasMode = 'library'] = process.argv.slice(2);
 const dim = Number(dimArg);
 const k = Number(kArg);
 const parallel = Number(parallelArg);
+
+let blas = { mode: blasMode, coretype: process.env.OPENBLAS_CORETYPE };
+if (blasMode === 'select') {
+  const selection = await selectBlasCore({ setting: process.env.LOOKALIKE_BLAS_CORETYPE || 'auto' });
+  blas = {
+    ...blas,
+    core: selection.core,
+    message: selection.message,
+    coretype: process.env.OPENBLAS_CORETYPE,
+  };
+} else if (blasMode !== 'library') {
+  throw new Error(`blas mode must be library or select, got ${blasMode}`);
+}
 
 const bytes = readFileSync(file);
 const vectors = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
@@ -50,6 +65,7 @@ process.stdout.write(
       OPENBLAS_NUM_THREADS: process.env.OPENBLAS_NUM_THREADS,
       OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY,
     },
+    blas,
     buildMs: t1 - t0,
     searchMs: t2 - t1,
     totalMs: t2 - t0,

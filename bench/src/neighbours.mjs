@@ -9,12 +9,18 @@
 // by N real indexer processes (node services/indexer/dist/main.js, one thread each); timed from the
 // first enqueue to the last neighbours part written. Both run in this one invocation; the raw
 // search runs before and after the pipeline and the baseline is their mean (the box is shared).
-import { spawn } from 'node:child_process';
+//
+// OpenBLAS kernels (issue 10): the machine's OPENBLAS_CORETYPE is removed for the sides, so that
+// "library detection" is what OpenBLAS picks by itself; "the selection" is selectBlasCore with
+// LOOKALIKE_BLAS_CORETYPE=--blas (default auto), which the raw `select` process and every indexer
+// run before FAISS loads. The raw baseline runs with the library's detection and with the
+// selection, the pipeline with the selection, and (--machine-env) once more with the machine's own
+// OPENBLAS_CORETYPE if it sets one. Each side's core and single-thread sgemm GFLOP/s are measured
+// (lib/sgemm.c) and give the physical line: 2 * rows^2 * dim FLOP / (threads * sgemm rate).
 import { mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { load, specDefault } from './lib/resolve.mjs';
 import {
   machineFacts,
@@ -25,12 +31,21 @@ import {
   startWindow,
   writeResult,
 } from './lib/machine.mjs';
-import { articleId, gaussian, mulberry32 } from './lib/rng.mjs';
+import { articleId, mulberry32 } from './lib/rng.mjs';
+import { generateVectors } from './lib/clustered-vectors.mjs';
+import { runRaw } from './lib/raw-neighbours.mjs';
 import { startStack } from './lib/stack.mjs';
 import { completedJobs, problems, SINGLE_THREAD_ENV, startWorker } from './lib/workers.mjs';
+import { allPairsFlop, measureSgemm } from './lib/sgemm.mjs';
+import { compareNeighbourTables, printKernelTable, rawTable } from './lib/neighbour-compare.mjs';
 
-const { bruteForceNeighbours, decodeNeighbourTable, FlatInnerProductIndex, encodeNeighbourTable } =
-  load('@lookalike/ann');
+const {
+  bruteForceNeighbours,
+  decodeNeighbourTable,
+  FlatInnerProductIndex,
+  encodeNeighbourTable,
+  selectBlasCore,
+} = load('@lookalike/ann');
 const { jobId, JOB_NAMES, QUEUES } = load('@lookalike/core');
 const { encodeVectorShard, indexKey, neighboursPartKey, reducedShardKey } = load('@lookalike/storage');
 
@@ -46,84 +61,31 @@ const opts = parseArgs(process.argv.slice(2), {
   store: 'fs',
   verifyRows: 32,
   repeat: 1,
-  omp: true,
+  omp: false,
+  blas: 'auto',
+  machineEnv: true,
+  sgemmSeconds: 1.5,
   keep: false,
 });
 const THREADS = opts.indexers; // the raw baseline gets as many threads as there are indexers
 const TARGET = 1.15;
+const RAW_TARGET_S = 45; // issue 10: raw 105k x 256 all-neighbours on 2 cores
+const AGREE_TARGET = 0.99; // rows identical with and without the selection
 
 function log(msg) {
   console.log(`[neighbours ${new Date().toISOString().slice(11, 19)}] ${msg}`);
 }
 
-/** Clustered, seeded, L2-normalised vectors (rows × dim). */
-function generateVectors({ rows, dim, clusters, seed }) {
-  const rand = mulberry32(seed);
-  const gauss = gaussian(rand);
-  const centers = new Float32Array(clusters * dim);
-  for (let c = 0; c < clusters; c++) {
-    let norm = 0;
-    for (let j = 0; j < dim; j++) {
-      const v = gauss();
-      centers[c * dim + j] = v;
-      norm += v * v;
-    }
-    norm = Math.sqrt(norm);
-    for (let j = 0; j < dim; j++) centers[c * dim + j] /= norm;
-  }
-  // Within-cluster spread: noise of norm ~0.6 around unit centres, different per cluster.
-  const spread = Array.from({ length: clusters }, () => (0.25 + 0.75 * rand()) * (0.6 / Math.sqrt(dim)));
-  const out = new Float32Array(rows * dim);
-  for (let i = 0; i < rows; i++) {
-    const c = Math.floor(rand() * clusters);
-    const s = spread[c];
-    let norm = 0;
-    for (let j = 0; j < dim; j++) {
-      const v = centers[c * dim + j] + s * gauss();
-      out[i * dim + j] = v;
-      norm += v * v;
-    }
-    norm = Math.sqrt(norm);
-    for (let j = 0; j < dim; j++) out[i * dim + j] /= norm;
-  }
-  return out;
-}
-
-/** Runs src/neighbours-raw.mjs in a fresh process with the given thread settings. */
-function runRaw(vectorsFile, parallel, threadsPerSearch, outFile) {
-  return new Promise((resolve, reject) => {
-    const env = {
-      ...process.env,
-      OMP_NUM_THREADS: String(threadsPerSearch),
-      OPENBLAS_NUM_THREADS: String(threadsPerSearch),
-      OMP_WAIT_POLICY: 'PASSIVE',
-    };
-    const script = fileURLToPath(new URL('./neighbours-raw.mjs', import.meta.url));
-    const child = spawn(
-      process.execPath,
-      [script, vectorsFile, String(opts.dim), String(opts.k), String(parallel), outFile],
-      {
-        env,
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
-    let out = '';
-    child.stdout.on('data', (c) => (out += c));
-    const window = startWindow();
-    child.once('exit', (code) => {
-      if (code !== 0) return reject(new Error(`raw neighbours exited with ${code}: ${out}`));
-      const res = JSON.parse(out.trim().split('\n').pop());
-      const w = window.end(res.cpuS);
-      resolve({
-        ...res,
-        window: w,
-        label:
-          parallel > 1
-            ? `${parallel} searches x ${threadsPerSearch} thread`
-            : `1 search x ${threadsPerSearch} threads`,
-      });
-    });
-  });
+/** OpenBLAS environments of the sides: the library's detection, the selection, the machine's own. */
+async function blasSides() {
+  const machineCoretype = process.env.OPENBLAS_CORETYPE || undefined;
+  const library = { ...process.env };
+  delete library.OPENBLAS_CORETYPE; // OpenBLAS detects the core itself
+  // What an indexer / the raw `select` process will choose, worked out here on a copy of the
+  // environment (the probe children load OpenBLAS; this process's environment is not changed).
+  const selected = { ...library };
+  const selection = await selectBlasCore({ env: selected, setting: opts.blas, blasLoaded: () => false });
+  return { machineCoretype, library, selected, selection };
 }
 
 async function main() {
@@ -132,6 +94,25 @@ async function main() {
   const work = await mkdtemp(join(tmpdir(), 'lookalike-bench-nb-'));
   const result = { bench: 'neighbours', startedAt: new Date().toISOString(), options: opts, machine };
   try {
+    // --- kernels ------------------------------------------------------------------------------
+    const sides = await blasSides();
+    log(`blas: machine environment OPENBLAS_CORETYPE=${sides.machineCoretype ?? '(unset)'}`);
+    log(
+      `blas: the selection (LOOKALIKE_BLAS_CORETYPE=${opts.blas}, OPENBLAS_CORETYPE unset): ${sides.selection.message}`,
+    );
+    const sgemm = {
+      library: measureSgemm(sides.library, { seconds: opts.sgemmSeconds }),
+      selection: measureSgemm(sides.selected, { seconds: opts.sgemmSeconds }),
+      machine: sides.machineCoretype ? measureSgemm(process.env, { seconds: opts.sgemmSeconds }) : undefined,
+    };
+    for (const [side, s] of Object.entries(sgemm))
+      if (s)
+        log(
+          `sgemm 1024x256 * 4096x256, 1 thread, ${side}: core ${s.core}, best ${s.best} / median ${s.gflops} GFLOP/s (chunks ${s.chunks.join(' ')})`,
+        );
+    if (sgemm.selection.core !== (sides.selection.core ?? sgemm.library.core))
+      throw new Error(`sgemm probe used ${sgemm.selection.core}, the selection said ${sides.selection.core}`);
+
     let t = performance.now();
     const vectors = generateVectors(opts);
     log(
@@ -139,34 +120,58 @@ async function main() {
     );
     const vectorsFile = join(work, 'vectors.f32');
     await writeFile(vectorsFile, Buffer.from(vectors.buffer));
+    const rawArgs = { vectorsFile, dim: opts.dim, k: opts.k, setting: opts.blas };
 
-    // raw, then (pipeline, raw) x repeat: every pipeline run sits between two raw runs.
-    const raws = [];
-    const pipes = [];
-    const rawRun = async (label) => {
-      log(`raw (${label}): ${THREADS} single-thread searches in one process ...`);
-      const r = await runRaw(vectorsFile, THREADS, 1, join(work, `raw-${raws.length}.bin`));
-      raws.push(r);
+    // library, selected, then (pipeline, selected) x repeat, library: every pipeline run sits
+    // between two raw runs with the selection, and the library's runs bracket the whole.
+    const rawsBy = { library: [], selected: [], machine: [] };
+    const rawRun = async (side) => {
+      const env = side === 'machine' ? process.env : sides.library;
+      const blas = side === 'selected' ? 'select' : 'library';
+      log(`raw (${side} #${rawsBy[side].length + 1}): ${THREADS} single-thread searches in one process ...`);
+      const r = await runRaw({
+        ...rawArgs,
+        parallel: THREADS,
+        threadsPerSearch: 1,
+        outFile: join(work, `raw-${side}-${rawsBy[side].length}.bin`),
+        env,
+        blas,
+      });
+      rawsBy[side].push(r);
       log(
-        `raw (${label}): build ${(r.buildMs / 1000).toFixed(2)} s + search ${(r.searchMs / 1000).toFixed(2)} s, cpu ${r.cpuS.toFixed(1)} s, others used ${r.window.otherCpuS} cpu-s`,
+        `raw (${side}): build ${(r.buildMs / 1000).toFixed(2)} s + search ${(r.searchMs / 1000).toFixed(2)} s, cpu ${r.cpuS.toFixed(1)} s, others used ${r.window.otherCpuS} cpu-s${r.blas.message ? `; ${r.blas.message}` : ''}`,
       );
+      if (side === 'selected' && r.blas.core !== sides.selection.core)
+        throw new Error(`raw selection chose ${r.blas.core}, expected ${sides.selection.core}`);
     };
-    await rawRun('1');
+    const raws = rawsBy.selected;
+    const pipes = [];
+    await rawRun('library');
+    await rawRun('selected');
     for (let i = 0; i < opts.repeat; i++) {
-      pipes.push(await runPipeline(vectors));
-      await rawRun(String(raws.length + 1));
+      pipes.push(await runPipeline(vectors, sides));
+      await rawRun('selected');
     }
+    await rawRun('library');
+    if (opts.machineEnv && sides.machineCoretype) await rawRun('machine');
     let rawOmp;
     if (opts.omp) {
-      log(`raw: 1 search with ${THREADS} OpenMP/OpenBLAS threads (information) ...`);
-      rawOmp = await runRaw(vectorsFile, 1, THREADS, join(work, 'raw-omp.bin'));
+      log(`raw: 1 search with ${THREADS} OpenMP/OpenBLAS threads, the selection (information) ...`);
+      rawOmp = await runRaw({
+        ...rawArgs,
+        parallel: 1,
+        threadsPerSearch: THREADS,
+        outFile: join(work, 'raw-omp.bin'),
+        env: sides.library,
+        blas: 'select',
+      });
       log(
         `raw (omp): build ${(rawOmp.buildMs / 1000).toFixed(2)} s + search ${(rawOmp.searchMs / 1000).toFixed(2)} s`,
       );
     }
 
     // --- correctness ---------------------------------------------------------------------------
-    const verify = await verifyResults(pipes[0].parts, join(work, 'raw-0.bin'), vectors);
+    const verify = await verifyResults(pipes[0].parts, raws[0].file, vectors);
     log(
       `verify: pipeline vs raw FAISS on all ${verify.rowsCompared} rows: ${verify.exactRows} identical, ${verify.nearTieRows} near-tie swaps (scores within ${SCORE_EPS}), ${verify.mismatchRows} mismatches; max |score diff| ${verify.maxScoreDiff.toExponential(2)}`,
     );
@@ -177,14 +182,69 @@ async function main() {
       log(
         `  row ${ex.row}: ${ex.diff.map((d) => `#${d.pos} pipeline ${d.pipeline[0]}@${d.pipeline[1]} raw ${d.raw[0]}@${d.raw[1]}`).join('; ')}`,
       );
+    const agreement = await compareRawFiles(rawsBy.library[0].file, raws[0].file);
+    log(
+      `verify: raw with the library's detection vs raw with the selection: ${agreement.exactRows} of ${agreement.rows} rows identical (${(100 * agreement.exactFraction).toFixed(2)} %), ${agreement.nearTieRows} near-tie swaps, ${agreement.mismatchRows} mismatches; max |score diff| ${agreement.maxScoreDiff.toExponential(2)}`,
+    );
+    const machineAgreement = rawsBy.machine[0]
+      ? await compareRawFiles(rawsBy.machine[0].file, raws[0].file)
+      : undefined;
 
-    // --- table ---------------------------------------------------------------------------------
+    // --- kernel table -----------------------------------------------------------------------------
     const mean = (xs) => xs.reduce((x, y) => x + y, 0) / xs.length;
+    const flop = allPairsFlop(opts.rows, opts.dim);
     const rawMean = mean(raws.map((r) => r.totalMs)) / 1000;
     const pipeWall = mean(pipes.map((p) => p.wallMs)) / 1000;
+    // The physical line: every multiply-add at the kernel's best single-thread sgemm rate, on all threads.
+    const physical = (s) => flop / (THREADS * s.best * 1e9);
+    const kernelRows = [
+      ['raw, library detection', sgemm.library, rawsBy.library.map((r) => [r.totalMs, r.cpuS])],
+      ['raw, with the selection', sgemm.selection, raws.map((r) => [r.totalMs, r.cpuS])],
+      [
+        'pipeline, with the selection',
+        sgemm.selection,
+        pipes.map((p) => [p.wallMs, p.cpu.total]),
+        pipes[0].blas,
+      ],
+      ...(rawsBy.machine.length > 0
+        ? [
+            [
+              `raw, machine env OPENBLAS_CORETYPE=${sides.machineCoretype}`,
+              sgemm.machine,
+              rawsBy.machine.map((r) => [r.totalMs, r.cpuS]),
+            ],
+          ]
+        : []),
+    ].map(([side, s, runs, logged]) => {
+      const wall = mean(runs.map(([ms]) => ms)) / 1000;
+      return {
+        side,
+        core: s.core,
+        sgemmGflops: s.best,
+        sgemmMedianGflops: s.gflops,
+        physicalS: round(physical(s), 2),
+        wallS: round(wall, 2),
+        cpuS: round(mean(runs.map(([, cpu]) => cpu)), 2),
+        runs: runs.length,
+        wallOverPhysical: round(wall / physical(s), 2),
+        ...(logged ? { indexerLog: logged } : {}),
+      };
+    });
+    printKernelTable(
+      `OpenBLAS kernels: ${(flop / 1e12).toFixed(2)} TFLOP of multiply-adds (2 x ${opts.rows}^2 x ${opts.dim}) on ${THREADS} threads`,
+      kernelRows,
+    );
+
+    // --- table ---------------------------------------------------------------------------------
     const rawCpu = mean(raws.map((r) => r.cpuS));
     const pipeCpu = mean(pipes.map((p) => p.cpu.total));
     const rows = [
+      {
+        metric: `raw wall s with the selection, ${opts.rows}x${opts.dim} k=${opts.k}, ${THREADS} threads`,
+        raw: rawMean,
+        target: `<= ${RAW_TARGET_S} s`,
+        pass: rawMean <= RAW_TARGET_S,
+      },
       {
         metric: `wall s, ${opts.rows}x${opts.dim} k=${opts.k} (mean of ${raws.length} raw / ${pipes.length} pipeline runs)`,
         raw: rawMean,
@@ -251,6 +311,22 @@ async function main() {
       target: '1',
       pass: verify.mismatchRows === 0 && verify.bruteMismatchRows === 0,
     });
+    rows.push({
+      metric: `raw rows identical, library detection vs selection (max |score diff| ${agreement.maxScoreDiff.toExponential(1)})`,
+      raw: agreement.rows,
+      pipeline: agreement.exactRows,
+      ratio: agreement.exactFraction,
+      target: `>= ${AGREE_TARGET}, diff <= ${SCORE_EPS}`,
+      pass: agreement.exactFraction >= AGREE_TARGET && agreement.maxScoreDiff <= SCORE_EPS,
+    });
+    if (machineAgreement)
+      rows.push({
+        metric: `raw rows identical, machine env vs selection (max |score diff| ${machineAgreement.maxScoreDiff.toExponential(1)})`,
+        raw: machineAgreement.rows,
+        pipeline: machineAgreement.exactRows,
+        ratio: machineAgreement.exactFraction,
+        target: 'info',
+      });
     printTable(
       `Neighbour stage vs raw FAISS (${THREADS} indexer processes x 1 thread vs 1 raw process x ${THREADS} threads, ${opts.store} store)`,
       rows,
@@ -259,7 +335,10 @@ async function main() {
 
     Object.assign(result, {
       finishedAt: new Date().toISOString(),
-      raw: { runs: raws, omp: rawOmp, meanWallS: rawMean },
+      blas: { machineCoretype: sides.machineCoretype, selection: sides.selection, sgemm, kernelRows },
+      raw: { runs: rawsBy, omp: rawOmp, meanWallS: rawMean },
+      agreement,
+      machineAgreement,
       pipeline: { runs: pipes.map((p) => ({ ...p, parts: undefined })), meanWallS: pipeWall },
       verify,
       ratio: pipeWall / rawMean,
@@ -275,7 +354,7 @@ async function main() {
   }
 }
 
-async function runPipeline(vectors) {
+async function runPipeline(vectors, sides) {
   const { rows, dim, k, shardSize, rowsPerJob, indexers } = opts;
   const rebuildId = `bench-nb-${Date.now().toString(36)}`;
   const stack = await startStack(opts.store, 'nb');
@@ -297,8 +376,20 @@ async function runPipeline(vectors) {
 
   const workers = [];
   for (let i = 0; i < indexers; i++) {
-    workers.push(await startWorker('indexer', `indexer-${i + 1}`, { ...stack.env, ...SINGLE_THREAD_ENV }));
+    workers.push(
+      await startWorker('indexer', `indexer-${i + 1}`, {
+        ...stack.env,
+        ...SINGLE_THREAD_ENV,
+        OPENBLAS_CORETYPE: undefined, // not passed: each indexer runs the selection itself
+        LOOKALIKE_BLAS_CORETYPE: opts.blas,
+      }),
+    );
   }
+  const blas = workers.map((w) => w.logs.find((l) => String(l.msg).startsWith('blas core '))?.msg);
+  log(`pipeline: indexers logged ${blas.map((m) => `"${m}"`).join(', ')}`);
+  for (const m of blas)
+    if (!m?.startsWith(`blas core ${sides.selection.core} `))
+      throw new Error(`an indexer logged ${m}, expected the selection's core ${sides.selection.core}`);
   log(`pipeline: ${indexers} indexer processes healthy (pids ${workers.map((w) => w.pid).join(', ')})`);
   const queue = stack.queue(QUEUES.index);
   queue.setMaxListeners(0); // one 'closing' listener per job.waitUntilFinished
@@ -364,6 +455,7 @@ async function runPipeline(vectors) {
   await stack.stop({ keep: opts.keep });
   return {
     rebuildId,
+    blas,
     storage: opts.store,
     shards,
     parts: tables,
@@ -442,58 +534,38 @@ function printBreakdown(p, rawBefore, rawAfter) {
   console.log(`  job durations: ${p.byWorker.map((w) => `${w.worker}: ${w.jobMs.join(', ')}`).join(' | ')}`);
 }
 
-/**
- * Compares the pipeline's parts with the raw run on every row. FAISS computes the scores of a query
- * row with BLAS in blocks of rows, and the block a row falls in differs between the raw run and the
- * jobs, so a score can differ in its last bits; two neighbours whose scores are that close can then
- * swap places. A row counts as equal when the ids match, as a near-tie swap when the ids differ but
- * the score lists agree within `SCORE_EPS` at every position, and as a mismatch otherwise.
- */
+/** Scores within this count as a tie (see lib/neighbour-compare.mjs). */
 const SCORE_EPS = 1e-5;
 
+/** Compares two raw runs' output files row by row. */
+async function compareRawFiles(fileA, fileB) {
+  const { rows, k } = opts;
+  const a = rawTable(await readFile(fileA), rows, k);
+  const b = rawTable(await readFile(fileB), rows, k);
+  return compareNeighbourTables(a, b, rows, k, SCORE_EPS);
+}
+
+/** Compares the pipeline's parts with the raw run on every row, and a sample with a JS brute force. */
 async function verifyResults(tables, rawFile, vectors) {
   const { k, rows, dim } = opts;
-  const raw = await readFile(rawFile);
-  const rawIds = new Int32Array(raw.buffer, raw.byteOffset, rows * k);
-  const rawScores = new Float32Array(raw.buffer, raw.byteOffset + rows * k * 4, rows * k);
-  let exactRows = 0;
-  let nearTieRows = 0;
-  let mismatchRows = 0;
-  let maxScoreDiff = 0;
-  let rowsCompared = 0;
-  const examples = [];
+  const raw = rawTable(await readFile(rawFile), rows, k);
+  const rawScores = raw.scores;
   const pipeIds = new Int32Array(rows * k);
+  const pipeScores = new Float32Array(rows * k);
+  let rowsCompared = 0;
   for (const t of tables) {
     if (t.k !== k) throw new Error(`part has k=${t.k}`);
     pipeIds.set(t.ids, t.firstRow * k);
-    for (let r = 0; r < t.rows; r++) {
-      const row = t.firstRow + r;
-      let sameIds = true;
-      let rowMax = 0;
-      for (let j = 0; j < k; j++) {
-        if (t.ids[r * k + j] !== rawIds[row * k + j]) sameIds = false;
-        rowMax = Math.max(rowMax, Math.abs(t.scores[r * k + j] - rawScores[row * k + j]));
-      }
-      maxScoreDiff = Math.max(maxScoreDiff, rowMax);
-      if (sameIds) exactRows++;
-      else if (rowMax <= SCORE_EPS) nearTieRows++;
-      else mismatchRows++;
-      if (!sameIds && examples.length < 3) {
-        const diff = [];
-        for (let j = 0; j < k; j++) {
-          if (t.ids[r * k + j] !== rawIds[row * k + j])
-            diff.push({
-              pos: j,
-              pipeline: [t.ids[r * k + j], t.scores[r * k + j]],
-              raw: [rawIds[row * k + j], rawScores[row * k + j]],
-            });
-        }
-        examples.push({ row, diff });
-      }
-      rowsCompared++;
-    }
+    pipeScores.set(t.scores, t.firstRow * k);
+    rowsCompared += t.rows;
   }
   if (rowsCompared !== rows) throw new Error(`pipeline parts cover ${rowsCompared} rows, expected ${rows}`);
+  const cmp = compareNeighbourTables({ ids: pipeIds, scores: pipeScores }, raw, rows, k, SCORE_EPS);
+  const { exactRows, nearTieRows, mismatchRows, maxScoreDiff } = cmp;
+  const examples = cmp.examples.map((ex) => ({
+    row: ex.row,
+    diff: ex.diff.map((d) => ({ pos: d.pos, pipeline: d.a, raw: d.b })),
+  }));
   // Independent oracle: plain-JS brute force (float64 accumulation) on a seeded sample of rows.
   const rand = mulberry32(opts.seed + 1);
   let bruteExactRows = 0;

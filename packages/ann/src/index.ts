@@ -9,3 +9,8 @@ export * from './all-neighbours';
 export * from './neighbour-table-codec';
 export * from './l2-normalize';
 export * from './brute-force';
+export * from './cpu-features';
+export * from './blas-core-rule';
+export * from './blas-self-check';
+export * from './blas-probe';
+export * from './select-blas-core';

@@ -1,3 +1,4 @@
+import { selectBlasCore } from '@lookalike/ann';
 import { QUEUES } from '@lookalike/core';
 import { runWorkerService } from '@lookalike/service-runtime';
 import { createBuildIndexHandler } from './build-index';
@@ -10,7 +11,9 @@ let indexes: IndexCache | undefined;
 runWorkerService({
   service: 'indexer',
   queue: QUEUES.index,
-  handlers: (ctx) => {
+  handlers: async (ctx) => {
+    // Before any job loads FAISS: OpenBLAS reads OPENBLAS_CORETYPE only when it is loaded.
+    await selectBlasCore({ setting: ctx.config.blasCoreType, logger: ctx.logger });
     indexes = new IndexCache(ctx.store);
     return {
       'build-index': createBuildIndexHandler({ store: ctx.store }),
