@@ -1,5 +1,8 @@
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
+import { apiTokensSchema, sha256HexSchema, type ApiToken } from './api-tokens';
+import { allowedLocationsSchema } from './location-policy';
+import { allowedModelHostsSchema } from './model-url-policy';
 
 /** Environment-variable names, in one place so error messages and docs agree. */
 export const ENV = {
@@ -24,6 +27,10 @@ export const ENV = {
   dashboardUser: 'LOOKALIKE_DASHBOARD_USER',
   dashboardPassword: 'LOOKALIKE_DASHBOARD_PASSWORD',
   dashboardReadOnly: 'LOOKALIKE_DASHBOARD_READ_ONLY',
+  apiTokens: 'LOOKALIKE_API_TOKENS',
+  metricsToken: 'LOOKALIKE_METRICS_TOKEN',
+  allowedLocations: 'LOOKALIKE_ALLOWED_LOCATIONS',
+  allowedModelHosts: 'LOOKALIKE_ALLOWED_MODEL_HOSTS',
   logLevel: 'LOG_LEVEL',
   blasCoreType: 'LOOKALIKE_BLAS_CORETYPE',
 } as const;
@@ -87,6 +94,10 @@ const envSchema = z.object({
   [ENV.dashboardUser]: optionalString,
   [ENV.dashboardPassword]: optionalString,
   [ENV.dashboardReadOnly]: booleanFlag.default(false),
+  [ENV.apiTokens]: apiTokensSchema.default([]),
+  [ENV.metricsToken]: sha256HexSchema.optional(),
+  [ENV.allowedLocations]: allowedLocationsSchema.default([]),
+  [ENV.allowedModelHosts]: allowedModelHostsSchema.default([]),
   [ENV.logLevel]: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   [ENV.blasCoreType]: z
     .string()
@@ -127,6 +138,14 @@ export interface Config {
   http: { host: string; port: number };
   /** Bull dashboard at /admin/queues: Basic auth credentials, and whether it may pause/retry/remove jobs. */
   dashboard: { user?: string; password?: string; readOnly: boolean };
+  /** Bearer tokens of the API, as configured (name, SHA-256, access); see api-tokens.ts. */
+  apiTokens: ApiToken[];
+  /** SHA-256 hex of the scrape token of every `/metrics`; without it `/metrics` answers loopback peers only. */
+  metricsTokenSha256?: string;
+  /** Roots rebuild inputs and `file://` models may come from, besides the storage root. */
+  allowedLocations: string[];
+  /** Model hosts that may be fetched from even though they resolve to non-public addresses. */
+  allowedModelHosts: string[];
   logLevel: string;
   /** OpenBLAS kernels for FAISS, chosen before it loads (see @lookalike/ann `selectBlasCore`). */
   blasCoreType: BlasCoreTypeSetting;
@@ -157,7 +176,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? '(environment)');
-        const got = picked[name];
+        // Never echo a credential, even a misplaced one.
+        const got = name === ENV.apiTokens || name === ENV.metricsToken ? undefined : picked[name];
         return `${name}: ${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`;
       }),
     );
@@ -199,6 +219,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     stalledIntervalMs: e[ENV.stalledIntervalMs],
     http: { host: e[ENV.httpHost], port: e[ENV.httpPort] },
     dashboard: { user: e[ENV.dashboardUser], password: e[ENV.dashboardPassword], readOnly: e[ENV.dashboardReadOnly] },
+    apiTokens: e[ENV.apiTokens],
+    ...(e[ENV.metricsToken] !== undefined ? { metricsTokenSha256: e[ENV.metricsToken] } : {}),
+    allowedLocations: e[ENV.allowedLocations],
+    allowedModelHosts: e[ENV.allowedModelHosts],
     logLevel: e[ENV.logLevel],
     blasCoreType: e[ENV.blasCoreType],
   };
