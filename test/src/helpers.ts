@@ -6,10 +6,19 @@ export interface StatusBody {
   job?: { state: string; failedReason?: string };
 }
 
-export async function api<T>(apiUrl: string, path: string, init?: RequestInit): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${apiUrl}${path}`, {
+/** The producer's API: its URL, or its URL and the headers (credentials) every request carries. */
+export type ApiTarget = string | { url: string; headers: Record<string, string> };
+
+/** `Authorization` header of a Basic user. */
+export function basicAuth(user: string, password: string): Record<string, string> {
+  return { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` };
+}
+
+export async function api<T>(target: ApiTarget, path: string, init?: RequestInit): Promise<{ status: number; body: T }> {
+  const { url, headers } = typeof target === 'string' ? { url: target, headers: {} } : target;
+  const res = await fetch(`${url}${path}`, {
     ...init,
-    headers: { 'content-type': 'application/json', ...(init?.headers ?? {}) },
+    headers: { 'content-type': 'application/json', ...headers, ...((init?.headers as Record<string, string>) ?? {}) },
   });
   return { status: res.status, body: (await res.json()) as T };
 }
@@ -19,7 +28,7 @@ export async function api<T>(apiUrl: string, path: string, init?: RequestInit): 
  * may be restarting.
  */
 export async function pollRebuild(
-  apiUrl: string,
+  apiUrl: ApiTarget,
   rebuildId: string,
   done: (status: StatusBody) => boolean,
   timeoutMs: number,
@@ -39,7 +48,7 @@ export async function pollRebuild(
 }
 
 /** Polls a rebuild until it is no longer running. */
-export function waitForRebuild(apiUrl: string, rebuildId: string, timeoutMs: number): Promise<StatusBody> {
+export function waitForRebuild(apiUrl: ApiTarget, rebuildId: string, timeoutMs: number): Promise<StatusBody> {
   return pollRebuild(apiUrl, rebuildId, (s) => s.manifest.status !== 'running', timeoutMs, 500);
 }
 

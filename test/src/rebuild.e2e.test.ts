@@ -18,7 +18,15 @@ import { mkdirSync } from 'node:fs';
 import { ALL_QUEUES } from '@lookalike/core';
 import { launchChromium } from './browser';
 import { generateCorpus, imageKey, renderImage } from './corpus';
-import { api, completedJobs, servicesS3Env, testS3Options, waitForRebuild } from './helpers';
+import {
+  api,
+  basicAuth,
+  completedJobs,
+  servicesS3Env,
+  testS3Options,
+  waitForRebuild,
+  type ApiTarget,
+} from './helpers';
 
 /**
  * The whole system, as in production but on one machine: the producer, two embedders, a reducer
@@ -61,6 +69,7 @@ describe('corpus rebuild end to end (real processes, Redis, S3)', () => {
         LOOKALIKE_QUEUE_PREFIX: `e2e${Date.now()}`,
         LOOKALIKE_DASHBOARD_USER: 'admin',
         LOOKALIKE_DASHBOARD_PASSWORD: 'e2e-secret',
+        LOOKALIKE_ALLOWED_LOCATIONS: `${root}/corpus`,
         ...servicesS3Env(s3),
       },
     });
@@ -73,16 +82,18 @@ describe('corpus rebuild end to end (real processes, Redis, S3)', () => {
     await rm(tmp, { recursive: true, force: true });
   });
 
+  /** The dashboard user's credentials are the API's too. */
+  const target = (): ApiTarget => ({ url: stack.apiUrl, headers: basicAuth('admin', 'e2e-secret') });
   const metricsUrl = (name: string) => stack.healthUrls[name]!.replace(/\/healthz$/, '/metrics');
   const spec = { images: imagesUrl, shardSize: 25, pcaDims: 32, k: K, neighbourRowsPerJob: 40 };
 
   it('rebuilds the corpus across separate worker processes and publishes exact neighbours', async () => {
-    const submitted = await api<{ rebuildId: string; created: boolean }>(stack.apiUrl, '/rebuilds', {
+    const submitted = await api<{ rebuildId: string; created: boolean }>(target(), '/rebuilds', {
       method: 'POST',
       body: JSON.stringify({ ...spec, id: 'e2e-first' }),
     });
     expect(submitted).toEqual({ status: 202, body: { rebuildId: 'e2e-first', created: true } });
-    const { manifest } = await waitForRebuild(stack.apiUrl, 'e2e-first', 240_000);
+    const { manifest } = await waitForRebuild(target(), 'e2e-first', 240_000);
     expect(manifest.error).toBeUndefined();
     expect(manifest.status).toBe('completed');
 
@@ -149,18 +160,18 @@ describe('corpus rebuild end to end (real processes, Redis, S3)', () => {
 
     // The published rebuild answers the similarity API.
     const similar = await api<{ rebuildId: string; similar: { articleId: string; score: number }[] }>(
-      stack.apiUrl,
+      target(),
       `/articles/${readable[0]}/similar?k=5`,
     );
     expect(similar.status).toBe(200);
     expect(similar.body.rebuildId).toBe('e2e-first');
     expect(similar.body.similar.map((s) => s.articleId)).toEqual(byArticle.get(readable[0]!)!.slice(0, 5).map((n) => n.id));
-    expect((await api(stack.apiUrl, '/articles/0999999999/similar')).status).toBe(404);
+    expect((await api(target(), '/articles/0999999999/similar')).status).toBe(404);
   });
 
   it('does no extra work when the same rebuild is submitted again', async () => {
     const before = await Promise.all(['embedder-1', 'embedder-2'].map((n) => completedJobs(metricsUrl(n))));
-    const again = await api<{ rebuildId: string; created: boolean }>(stack.apiUrl, '/rebuilds', {
+    const again = await api<{ rebuildId: string; created: boolean }>(target(), '/rebuilds', {
       method: 'POST',
       body: JSON.stringify({ ...spec, id: 'e2e-first' }),
     });
@@ -168,26 +179,26 @@ describe('corpus rebuild end to end (real processes, Redis, S3)', () => {
     await new Promise((r) => setTimeout(r, 2000));
     const after = await Promise.all(['embedder-1', 'embedder-2'].map((n) => completedJobs(metricsUrl(n))));
     expect(after).toEqual(before);
-    expect((await waitForRebuild(stack.apiUrl, 'e2e-first', 10_000)).manifest.status).toBe('completed');
+    expect((await waitForRebuild(target(), 'e2e-first', 10_000)).manifest.status).toBe('completed');
   });
 
   it('re-embeds exactly the changed images in the next rebuild', async () => {
     for (const [i, articleId] of readable.slice(0, 3).entries()) {
       await images.put(imageKey(articleId), await renderImage(i, i + 2, 40 + i));
     }
-    const submitted = await api<{ rebuildId: string }>(stack.apiUrl, '/rebuilds', {
+    const submitted = await api<{ rebuildId: string }>(target(), '/rebuilds', {
       method: 'POST',
       body: JSON.stringify({ ...spec, id: 'e2e-second' }),
     });
     expect(submitted.status).toBe(202);
-    const { manifest } = await waitForRebuild(stack.apiUrl, 'e2e-second', 240_000);
+    const { manifest } = await waitForRebuild(target(), 'e2e-second', 240_000);
     expect(manifest.status).toBe('completed');
     expect(manifest.counts.embedded).toBe(300);
     expect(manifest.counts.embedded - manifest.counts.cached).toBe(3);
   });
 
   it('rejects a malformed request with a 400 naming the field', async () => {
-    const res = await api<{ error: string; issues: { field: string }[] }>(stack.apiUrl, '/rebuilds', {
+    const res = await api<{ error: string; issues: { field: string }[] }>(target(), '/rebuilds', {
       method: 'POST',
       body: JSON.stringify({ images: imagesUrl, shardSize: 0, k: 'twenty' }),
     });
@@ -216,7 +227,7 @@ describe('corpus rebuild end to end (real processes, Redis, S3)', () => {
   });
 
   it('renders the gallery of the published rebuild with every image loaded and the manifest figures', async () => {
-    const { manifest } = await waitForRebuild(stack.apiUrl, 'e2e-first', 10_000);
+    const { manifest } = await waitForRebuild(target(), 'e2e-first', 10_000);
     const browser = await launchChromium();
     try {
       const context = await browser.newContext({ httpCredentials: { username: 'admin', password: 'e2e-secret' } });

@@ -50,6 +50,7 @@ describe('recommendations end to end (two recommender processes, Redis, S3)', ()
       env: {
         LOG_LEVEL: 'warn',
         LOOKALIKE_QUEUE_PREFIX: `rec${Date.now()}`,
+        LOOKALIKE_ALLOWED_LOCATIONS: `${root}/hm`,
         ...servicesS3Env(s3),
       },
     });

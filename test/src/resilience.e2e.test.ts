@@ -36,6 +36,7 @@ describe('rebuild survives crashed processes', () => {
       indexers: 1,
       storageDir: join(tmp, 'storage'),
       redisUrl: env.LOOKALIKE_TEST_REDIS_URL,
+      allowedLocations: [join(tmp, 'corpus'), join(tmp, 'other')],
       restartDelayMs: 500,
       env: {
         LOG_LEVEL: 'warn',

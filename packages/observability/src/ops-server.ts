@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { authChallenges, CredentialVerifier, decideMetricsAccess, isLoopbackHost } from '@lookalike/core';
 import type { ServiceMetrics } from './metrics';
 
 export interface HealthReport {
@@ -13,6 +14,16 @@ export interface OpsServerOptions {
   metrics: ServiceMetrics;
   /** Liveness/readiness: `ok: false` answers 503. */
   health: () => Promise<HealthReport> | HealthReport;
+  /**
+   * SHA-256 hex of the scrape token (`LOOKALIKE_METRICS_TOKEN`): `/metrics` then wants `Bearer <token>`.
+   * Without it `/metrics` answers loopback peers only, and a non-loopback `host` is refused.
+   */
+  metricsTokenSha256?: string;
+}
+
+/** Thrown by `startOpsServer` when asked to listen beyond loopback without a scrape token. */
+export class InsecureBindError extends Error {
+  override readonly name = 'InsecureBindError';
 }
 
 export interface OpsServer {
@@ -21,8 +32,19 @@ export interface OpsServer {
   close(): Promise<void>;
 }
 
-/** A small HTTP server for workers: `GET /healthz` and `GET /metrics` (Prometheus text format). */
+/**
+ * A small HTTP server for workers: `GET /healthz` (open: probes) and `GET /metrics` (Prometheus text
+ * format, behind the scrape token or loopback-only).
+ */
 export async function startOpsServer(options: OpsServerOptions): Promise<OpsServer> {
+  if (options.metricsTokenSha256 === undefined && !isLoopbackHost(options.host)) {
+    throw new InsecureBindError(
+      `refusing to listen on ${options.host} (not loopback) without LOOKALIKE_METRICS_TOKEN: /metrics would be open to the network`,
+    );
+  }
+  const verifier = new CredentialVerifier(
+    options.metricsTokenSha256 !== undefined ? { metricsTokenSha256: options.metricsTokenSha256 } : {},
+  );
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     void (async () => {
@@ -32,6 +54,20 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
           res.writeHead(report.ok ? 200 : 503, { 'content-type': 'application/json' });
           res.end(JSON.stringify(report));
         } else if (req.method === 'GET' && path === '/metrics') {
+          const access = decideMetricsAccess(verifier, {
+            method: req.method,
+            authorization: req.headers.authorization,
+            peer: req.socket.remoteAddress,
+          });
+          if (!access.ok) {
+            const challenges = authChallenges(verifier);
+            res.writeHead(access.status, {
+              'content-type': 'application/json',
+              ...(challenges.length > 0 ? { 'www-authenticate': challenges } : {}),
+            });
+            res.end(JSON.stringify({ error: access.error }));
+            return;
+          }
           const body = await options.metrics.registry.metrics();
           res.writeHead(200, { 'content-type': options.metrics.registry.contentType });
           res.end(body);

@@ -61,6 +61,9 @@ export async function runWorkerService(definition: WorkerServiceDefinition): Pro
     host: ctx.config.http.host,
     port: ctx.config.http.port,
     metrics: ctx.metrics,
+    ...(ctx.config.metricsTokenSha256 !== undefined
+      ? { metricsTokenSha256: ctx.config.metricsTokenSha256 }
+      : {}),
     health: () => ({
       ok: worker.isRunning() && ctx.connection.status === 'ready',
       service: definition.service,

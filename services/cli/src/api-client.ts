@@ -47,12 +47,15 @@ export interface ApiClientOptions {
   /** Per-request timeout. */
   timeoutMs?: number;
   fetch?: FetchLike;
+  /** Bearer API token sent with every request (`LOOKALIKE_API_TOKEN`). */
+  token?: string;
 }
 
 /** A thin typed client of the producer's HTTP API. */
 export class ApiClient {
   private readonly fetchImpl: FetchLike;
   private readonly timeoutMs: number;
+  private readonly authorization: Record<string, string>;
 
   constructor(
     readonly baseUrl: string,
@@ -60,6 +63,7 @@ export class ApiClient {
   ) {
     this.fetchImpl = options.fetch ?? ((url, init) => fetch(url, init));
     this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.authorization = options.token ? { authorization: `Bearer ${options.token}` } : {};
   }
 
   submit(body: SubmitBody): Promise<SubmitResponse> {
@@ -89,10 +93,11 @@ export class ApiClient {
     try {
       response = await this.fetchImpl(url, {
         method,
-        headers:
-          body === undefined
-            ? { accept: 'application/json' }
-            : { accept: 'application/json', 'content-type': 'application/json' },
+        headers: {
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...this.authorization,
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.timeoutMs),
       });

@@ -35,6 +35,11 @@ export interface LocalStackOptions {
   storageUrl?: string;
   /** Use this Redis instead of starting one. */
   redisUrl?: string;
+  /**
+   * Folders (or `s3://` prefixes) rebuilds may read their inputs from, besides the storage: added to
+   * LOOKALIKE_ALLOWED_LOCATIONS of every process. Paths are made absolute.
+   */
+  allowedLocations?: string[];
   /** Data folder of the Redis started here (append-only file). Default `<storageDir>/../redis`. */
   redisDir?: string;
   /** The monorepo root holding `services/<name>/dist/main.js`. Default: found from this file. */
@@ -201,9 +206,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   try {
     const producerPort = options.port === undefined || options.port === 0 ? await freePort() : options.port;
     const apiUrl = `http://127.0.0.1:${producerPort}`;
+    const inherited = { ...process.env, ...options.env };
+    const allowed = [
+      ...(inherited.LOOKALIKE_ALLOWED_LOCATIONS ?? '').split(',').filter((l) => l.trim() !== ''),
+      ...(options.allowedLocations ?? []).map((l) =>
+        /^[a-z0-9]+:/i.test(l) ? l : pathToFileURL(resolve(l)).href,
+      ),
+    ];
     const baseEnv: NodeJS.ProcessEnv = {
-      ...process.env,
-      ...options.env,
+      ...inherited,
+      ...(allowed.length > 0 ? { LOOKALIKE_ALLOWED_LOCATIONS: allowed.join(',') } : {}),
       LOOKALIKE_REDIS_URL: redisUrl,
       LOOKALIKE_STORAGE_URL: storageUrl,
       LOOKALIKE_HTTP_HOST: '127.0.0.1',

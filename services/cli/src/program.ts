@@ -1,11 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { ApiError, ApiUnreachableError } from './api-client';
+import { API_ENV } from './api-url';
 import { defaultContext, type CliContext } from './cli-context';
 import { addLocalCommand } from './commands/local';
 import { addRebuildCommands } from './commands/rebuild';
 import { addSampleCommand } from './commands/sample';
 import { addDemoCommand } from './commands/demo';
 import { addSimilarCommand } from './commands/similar';
+import { addTokenCommands } from './commands/token';
 import { CliError, EXIT } from './errors';
 import { println } from './output';
 
@@ -28,6 +30,7 @@ export function createProgram(ctx: CliContext, setExitCode: (code: number) => vo
   addLocalCommand(program, ctx, setExitCode);
   addSampleCommand(program, ctx, setExitCode);
   addDemoCommand(program, ctx, setExitCode);
+  addTokenCommands(program, ctx, setExitCode);
   return program;
 }
 
@@ -42,7 +45,13 @@ export function reportError(err: unknown, ctx: Pick<CliContext, 'stderr'>): numb
     return err.exitCode;
   }
   if (err instanceof ApiError) {
-    println(ctx.stderr, `lookalike: ${err.message}`);
+    const hint =
+      err.status === 401
+        ? `\n  the API wants a credential: set ${API_ENV.token} to an API token (\`lookalike token new\` makes one)`
+        : err.status === 403
+          ? `\n  the token in ${API_ENV.token} may not do this`
+          : '';
+    println(ctx.stderr, `lookalike: ${err.message}${hint}`);
     return err.status === 400 ? EXIT.usage : EXIT.failure;
   }
   if (err instanceof ApiUnreachableError) {

@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net';
-import { ALL_QUEUES, QUEUES } from '@lookalike/core';
+import { ALL_QUEUES, CredentialVerifier, isLoopbackHost, modelUrlPolicyFor, QUEUES } from '@lookalike/core';
 import { CancellationRegistry, createQueue, createWorker, installGracefulShutdown } from '@lookalike/queue';
 import { createServiceContext } from '@lookalike/service-runtime';
 import { createApp } from './http/app';
-import { createDashboard, DASHBOARD_PATH, isLoopback } from './http/dashboard';
+import { createDashboard, DASHBOARD_PATH } from './http/dashboard';
 import { ManifestRepository } from './orchestrator/manifest-repository';
 import { createRebuildOrchestrator } from './orchestrator/rebuild-orchestrator';
 import { RebuildService } from './rebuild-service';
@@ -15,11 +15,15 @@ async function main(): Promise<void> {
   const ctx = createServiceContext('producer');
   const { config, connection, logger, store } = ctx;
   const { user, password, readOnly } = config.dashboard;
-  const credentials = user !== undefined && password !== undefined ? { user, password } : undefined;
-  if (!credentials && !isLoopback(config.http.host)) {
+  const credentials = new CredentialVerifier({
+    apiTokens: config.apiTokens,
+    ...(user !== undefined && password !== undefined ? { basic: { user, password, readOnly } } : {}),
+    ...(config.metricsTokenSha256 !== undefined ? { metricsTokenSha256: config.metricsTokenSha256 } : {}),
+  });
+  if (!credentials.hasApiCredentials && !isLoopbackHost(config.http.host)) {
     logger.fatal(
       { host: config.http.host },
-      'refusing to listen on a non-loopback address without LOOKALIKE_DASHBOARD_USER and LOOKALIKE_DASHBOARD_PASSWORD',
+      'refusing to listen on a non-loopback address without credentials: set LOOKALIKE_API_TOKENS and/or LOOKALIKE_DASHBOARD_USER and LOOKALIKE_DASHBOARD_PASSWORD',
     );
     process.exit(2);
   }
@@ -48,7 +52,9 @@ async function main(): Promise<void> {
   const rebuilds = new RebuildService({ rebuildQueue: queues.rebuild, manifests, cancellation, store });
   const app = createApp({
     // Every queue of the system, including those this process does not use itself.
-    dashboard: createDashboard({ queues: ALL_QUEUES.map((name) => queues[name]), credentials, readOnly }),
+    dashboard: createDashboard({ queues: ALL_QUEUES.map((name) => queues[name]), readOnly }),
+    credentials,
+    inputPolicy: modelUrlPolicyFor(config),
     store,
     rebuilds,
     similar: new SimilarArticles(store, manifests),
@@ -69,7 +75,14 @@ async function main(): Promise<void> {
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.http.host}:${port}`;
-  logger.info({ url, dashboard: `${url}${DASHBOARD_PATH}`, storage: store.url }, 'producer ready');
+  const auth = credentials.hasApiCredentials
+    ? {
+        apiTokens: config.apiTokens.length,
+        basic: credentials.hasBasic,
+        metricsToken: credentials.hasMetricsToken,
+      }
+    : 'none (loopback only)';
+  logger.info({ url, dashboard: `${url}${DASHBOARD_PATH}`, storage: store.url, auth }, 'producer ready');
   installGracefulShutdown(
     [
       () => new Promise<void>((resolve) => server.close(() => resolve())),

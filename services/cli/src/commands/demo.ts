@@ -2,14 +2,13 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Manifest } from '@lookalike/core';
 import { findCompleteSample, generateSample } from '@lookalike/sample-data';
-import { ApiClient } from '../api-client';
 import { paletteFor, STOP_SIGNALS, type CliContext } from '../cli-context';
 import { EXIT } from '../errors';
 import { followRebuild } from '../follow';
 import { formatDuration } from '../format';
 import { startLocalStack, type LocalStack } from '../local-stack';
 import { println } from '../output';
-import type { SetExitCode } from './rebuild';
+import { apiClient, type SetExitCode } from './rebuild';
 import { sampleOptions } from './sample';
 
 export interface DemoFlags {
@@ -79,9 +78,10 @@ async function runDemo(ctx: CliContext, flags: DemoFlags): Promise<number> {
       storageDir,
       port: Number(flags.port),
       env: { LOG_LEVEL: 'warn' },
+      allowedLocations: [sampleDir],
     });
     say(`API ${stack.apiUrl} · dashboard ${stack.apiUrl}/admin/queues`);
-    const client = new ApiClient(stack.apiUrl, { ...(ctx.fetch ? { fetch: ctx.fetch } : {}) });
+    const client = apiClient(ctx, { api: stack.apiUrl });
     const { rebuildId } = await client.submit({
       images: join(sampleDir, 'images'),
       articles: join(sampleDir, 'articles.csv'),

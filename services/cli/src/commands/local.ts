@@ -17,6 +17,8 @@ export interface LocalFlags {
   storage: string;
   redisUrl?: string;
   rawLogs?: boolean;
+  /** Input folders rebuilds may read (repeatable); default the current folder. */
+  allow?: string[];
 }
 
 /** Maps the `local` flags to startLocalStack options (validated, paths absolute). */
@@ -35,6 +37,9 @@ export function localStackOptions(flags: LocalFlags, cwd: string): LocalStackOpt
     recommenders: workers('--recommenders', flags.recommenders),
     port,
     storageDir: resolve(cwd, flags.storage),
+    allowedLocations: (flags.allow?.length ? flags.allow : ['.']).map((l) =>
+      /^s3:\/\//.test(l) ? l : resolve(cwd, l),
+    ),
     ...(flags.redisUrl !== undefined ? { redisUrl: flags.redisUrl } : {}),
   };
 }
@@ -109,6 +114,9 @@ async function runLocal(ctx: CliContext, flags: LocalFlags): Promise<number> {
     say(
       `${err.green('API ready')} at ${err.bold(stack.apiUrl)}  (redis ${stack.redisUrl}, storage ${stack.storageUrl})`,
     );
+    say(
+      err.dim(`rebuild inputs allowed from the storage and ${(options.allowedLocations ?? []).join(', ')}`),
+    );
     if (options.port !== 8080) say(err.dim(`for other terminals: export LOOKALIKE_API_URL=${stack.apiUrl}`));
     const readyStack = stack;
     readyStack.waitForWorkers().then(
@@ -139,6 +147,11 @@ export function addLocalCommand(program: Command, ctx: CliContext, setExitCode: 
     .option('--storage <dir>', 'storage folder (rebuild outputs)', './.lookalike/storage')
     .option('--redis-url <url>', 'use this Redis instead of starting one in <storage>/../redis')
     .option('--raw-logs', 'print the services’ JSON log lines as they are')
+    .option(
+      '--allow <location>',
+      'a folder or s3:// prefix rebuilds may read inputs from, besides the storage (repeatable; default: the current folder)',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
     .action(async (flags: LocalFlags) => {
       setExitCode(await runLocal(ctx, flags));
     });

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ApiClient } from '../api-client';
-import { resolveApiUrl } from '../api-url';
+import { resolveApiToken, resolveApiUrl } from '../api-url';
 import { paletteFor, type CliContext } from '../cli-context';
 import { EXIT } from '../errors';
 import { exitCodeFor, followRebuild } from '../follow';
@@ -18,7 +18,11 @@ interface ApiFlags {
 export type SetExitCode = (code: number) => void;
 
 export function apiClient(ctx: CliContext, flags: ApiFlags): ApiClient {
-  return new ApiClient(resolveApiUrl(flags.api, ctx.env), ctx.fetch ? { fetch: ctx.fetch } : {});
+  const token = resolveApiToken(ctx.env);
+  return new ApiClient(resolveApiUrl(flags.api, ctx.env), {
+    ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
+    ...(token !== undefined ? { token } : {}),
+  });
 }
 
 export function addApiOptions(command: Command): Command {

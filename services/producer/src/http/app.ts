@@ -1,10 +1,20 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { checkRecommendInputs, describeIssues, rebuildSpecSchema, type Logger } from '@lookalike/core';
+import {
+  checkModelUrl,
+  checkRecommendInputs,
+  checkSpecLocations,
+  describeIssues,
+  rebuildSpecSchema,
+  type CredentialVerifier,
+  type Logger,
+  type ModelUrlPolicy,
+} from '@lookalike/core';
 import type { ServiceMetrics } from '@lookalike/observability';
 import type { RebuildService } from '../rebuild-service';
 import type { SimilarArticles } from '../similar-articles';
 import type { CustomerRecommendations } from '../customer-recommendations';
+import { principalOf, requireApiAccess, requireMetricsAccess } from './auth/access-middleware';
 import { DASHBOARD_PATH } from './dashboard';
 import { renderRebuildsPage } from './rebuilds-page';
 import { ObjectNotFoundError, manifestKey, rebuildPrefix, type ObjectStore } from '@lookalike/storage';
@@ -27,7 +37,11 @@ export interface AppDeps {
   /** The working store: galleries and manifests are served from it. */
   store?: ObjectStore;
   /** Mounted at /admin/queues (see dashboard.ts). */
-  dashboard?: { handlers: express.RequestHandler[]; router: express.Router };
+  dashboard?: { router: express.Router };
+  /** Who may use every route but /healthz (see access-rules.ts in core). */
+  credentials: CredentialVerifier;
+  /** Where a rebuild's inputs and model may come from. */
+  inputPolicy: ModelUrlPolicy;
   rebuilds: RebuildService;
   similar: SimilarArticles;
   customers?: CustomerRecommendations;
@@ -36,8 +50,8 @@ export interface AppDeps {
   health: () => Promise<{ ok: boolean; [k: string]: unknown }>;
 }
 
-function badRequest(res: Response, error: z.ZodError) {
-  const issues = describeIssues(error);
+function badRequest(res: Response, error: z.ZodError | { field: string; message: string }[]) {
+  const issues = Array.isArray(error) ? error : describeIssues(error);
   res.status(400).json({ error: `invalid request: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, issues });
 }
 
@@ -45,20 +59,23 @@ function badRequest(res: Response, error: z.ZodError) {
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(express.json({ limit: '1mb' }));
 
+  // The one route without credentials: liveness and readiness probes.
   app.get('/healthz', async (_req, res) => {
     const report = await deps.health();
     res.status(report.ok ? 200 : 503).json(report);
   });
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', requireMetricsAccess(deps.credentials), async (_req, res) => {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
 
-  const pageAuth = deps.dashboard?.handlers ?? [];
-  if (deps.dashboard) app.use(DASHBOARD_PATH, ...pageAuth, deps.dashboard.router);
+  // Everything else, unknown routes included; bodies are parsed only for authenticated requests.
+  app.use(requireApiAccess(deps.credentials));
+  app.use(express.json({ limit: '1mb' }));
 
-  app.get('/', ...pageAuth, async (_req, res) => {
+  if (deps.dashboard) app.use(DASHBOARD_PATH, deps.dashboard.router);
+
+  app.get('/', async (_req, res) => {
     res.type('html').send(renderRebuildsPage(await deps.rebuilds.list(), DASHBOARD_PATH));
   });
 
@@ -81,7 +98,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/rebuilds/:id/gallery', (req, res, next) =>
     req.path.endsWith('/') ? next() : res.redirect(`/rebuilds/${encodeURIComponent(req.params.id)}/gallery/`),
   );
-  app.get(['/rebuilds/:id/gallery/', '/rebuilds/:id/gallery/*file'], ...pageAuth, async (req, res) => {
+  app.get(['/rebuilds/:id/gallery/', '/rebuilds/:id/gallery/*file'], async (req, res) => {
     const params = req.params as { id: string; file?: string[] };
     const file = params.file?.join('/') || 'index.html';
     if (!rebuildIdParam.safeParse(params.id).success || !/^(index\.html|thumbs\/\d{10}\.jpg)$/.test(file)) {
@@ -98,7 +115,14 @@ export function createApp(deps: AppDeps): express.Express {
     if (problem) {
       return res.status(400).json({ error: `invalid request: customers: ${problem}`, issues: [{ field: 'customers', message: problem }] });
     }
+    const modelProblem = spec.modelUrl === undefined ? undefined : await checkModelUrl(spec.modelUrl, deps.inputPolicy);
+    const refused = [
+      ...(await checkSpecLocations(deps.inputPolicy.locations, spec)),
+      ...(modelProblem === undefined ? [] : [{ field: 'modelUrl', message: modelProblem }]),
+    ];
+    if (refused.length > 0) return badRequest(res, refused);
     const { rebuildId, created } = await deps.rebuilds.submit(spec, id);
+    deps.logger.info({ rebuildId, created, by: principalOf(res) }, 'rebuild submitted');
     res.status(created ? 202 : 200).location(`/rebuilds/${rebuildId}`).json({ rebuildId, created });
   });
 
@@ -124,6 +148,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.post('/rebuilds/:id/cancel', async (req, res) => {
     if (!(await deps.rebuilds.cancel(req.params.id))) return res.status(404).json({ error: `unknown rebuild ${req.params.id}` });
+    deps.logger.info({ rebuildId: req.params.id, by: principalOf(res) }, 'rebuild cancelled');
     res.status(202).json({ rebuildId: req.params.id, cancelling: true });
   });
 

@@ -15,6 +15,12 @@ export interface PlanSummary {
   missingImages: string[];
 }
 
+/**
+ * Ignored files listed in `plan/ignored.json` (all are counted): enough to see what is wrong with a
+ * folder, never a whole listing of one that should not have been given.
+ */
+export const MAX_LISTED_IGNORED_FILES = 100;
+
 /** The H&M layout: `0XX/0XXXXXXXXX.jpg` (the folder is the id's first three digits). */
 const ARTICLE_IMAGE = /^(\d{3})\/(\d{10})\.(jpe?g|png|webp|gif|tiff?|avif|bmp)$/i;
 
@@ -84,7 +90,12 @@ export async function planRebuild(
     };
     await putJson(store, planShardKey(rebuildId, shard), plan);
   }
-  await putJson(store, `${rebuildPrefix(rebuildId)}plan/ignored.json`, { ignoredFiles, missingImages });
+  // Keys are relative to the images folder.
+  await putJson(store, `${rebuildPrefix(rebuildId)}plan/ignored.json`, {
+    ignoredCount: ignoredFiles.length,
+    ignoredFiles: ignoredFiles.slice(0, MAX_LISTED_IGNORED_FILES),
+    missingImages,
+  });
   logger.info({ planned: items.length, shards, ignored: ignoredFiles.length, missing: missingImages.length }, 'planned');
   return { shards, planned: items.length, ignoredFiles, missingImages };
 }
