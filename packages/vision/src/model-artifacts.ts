@@ -59,7 +59,8 @@ function asModelJson(json: unknown, location: string): tf.io.ModelJSON {
   const m = json as Partial<tf.io.ModelJSON>;
   if (m.format !== undefined && m.format !== 'graph-model') {
     throw new ModelLoadError(
-      `${location}: format '${String(m.format)}' is not a TF.js graph model (expected 'graph-model')`,
+      // The value is not quoted: errors never echo a file's contents.
+      `${location}: its format is not a TF.js graph model (expected 'graph-model')`,
     );
   }
   if (
