@@ -746,7 +746,7 @@ export function dockerfileProblems(dockerfile: Dockerfile, dockerignore: string)
       "Dockerfile gpu: onnxruntime-node's install script must run with ONNXRUNTIME_NODE_INSTALL=cuda12",
     );
   }
-  if (!/tfjs-node-gpu[\s\S]*npm run install/.test(runsOf('runtime-embedder-tf')))
+  if (!/--allow-build=@tensorflow\/tfjs-node-gpu/.test(runsOf('runtime-embedder-tf')))
     problems.push("Dockerfile gpu-tf: tfjs-node-gpu's install script must run");
   const ignored = dockerignore.split('\n').map((l) => l.trim());
   for (const entry of [
