@@ -140,6 +140,8 @@ export class Embedder {
   readonly modelSha256: string;
 
   private disposed = false;
+  /** The model runs one batch at a time; calls of `embed` that overlap decode while they wait their turn. */
+  private inference: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly runtime: InferenceRuntime,
@@ -219,7 +221,8 @@ export class Embedder {
 
   /**
    * Embeds encoded images (any format sharp reads). Images that cannot be decoded are listed in `failures`
-   * with a reason; all others are embedded. Decoding of the next chunk overlaps inference of the current one.
+   * with a reason; all others are embedded. Decoding of the next chunk overlaps inference of the current one, and
+   * concurrent calls share the model in turn: a second call decodes its first chunk while the first one infers.
    */
   async embed(images: readonly Uint8Array[]): Promise<EmbedResult> {
     this.assertLive();
@@ -284,7 +287,9 @@ export class Embedder {
   }
 
   private async run(batch: Float32Array, n: number): Promise<Float32Array> {
-    const out = await this.runtime.run(batch, n);
+    const turn = this.inference.then(() => this.runtime.run(batch, n));
+    this.inference = turn.catch(() => undefined);
+    const out = await turn;
     if (out.length !== n * this.dim)
       throw new Error(`model output has ${out.length / n} values per image, expected ${this.dim}`);
     return out;

@@ -96,24 +96,36 @@ export function createEmbedShardHandler(deps: EmbedShardDeps) {
           return misses.sort((a, b) => a.index - b.index);
         };
 
+        /** Embeds one round's misses and files the vectors and failures. */
+        const embedRound = async (misses: Miss[]): Promise<void> => {
+          if (misses.length === 0) return;
+          const result = await embedder.embed(misses.map((m) => m.bytes));
+          for (const failure of result.failures) {
+            const item = items[misses[failure.index]!.index]!;
+            failures.push({ ...item, reason: failure.reason, message: failure.message });
+          }
+          result.ok.forEach((missIndex, row) => {
+            vectors[misses[missIndex]!.index] = result.vectors.slice(row * result.dim, (row + 1) * result.dim);
+          });
+        };
+
+        // A pipeline three rounds deep: round r+1 is read while round r decodes and round r-1 is on the model
+        // (the embedder runs one batch at a time, so round r decodes while it waits for its turn).
         let next: Promise<Miss[]> | undefined = items.length > 0 ? readRound(0) : undefined;
+        let previous: Promise<void> | undefined;
         for (let start = 0; next !== undefined; start += ROUND) {
           const misses = await next;
           next = start + ROUND < items.length ? readRound(start + ROUND) : undefined;
           // A failed read-ahead must not become an unhandled rejection while this round embeds.
           next?.catch(() => undefined);
-          if (misses.length > 0) {
-            const result = await embedder.embed(misses.map((m) => m.bytes));
-            for (const failure of result.failures) {
-              const item = items[misses[failure.index]!.index]!;
-              failures.push({ ...item, reason: failure.reason, message: failure.message });
-            }
-            result.ok.forEach((missIndex, row) => {
-              vectors[misses[missIndex]!.index] = result.vectors.slice(row * result.dim, (row + 1) * result.dim);
-            });
-          }
-          await job.updateProgress({ done: Math.min(start + ROUND, items.length), total: items.length });
+          const current = embedRound(misses);
+          current.catch(() => undefined);
+          if (previous) await previous;
+          previous = current;
+          await job.updateProgress({ done: Math.min(start, items.length), total: items.length });
         }
+        await previous;
+        await job.updateProgress({ done: items.length, total: items.length });
 
         const ids: string[] = [];
         const packRows: { hash: string; vector: Float32Array }[] = [];
