@@ -28,6 +28,7 @@ function errnoCode(error: unknown): string | undefined {
 }
 
 const MISSING = new Set(['ENOENT', 'ENOTDIR', 'EISDIR']);
+const DENIED = new Set(['EACCES', 'EPERM', 'EROFS']);
 
 function utf8Compare(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
@@ -57,16 +58,32 @@ export class FsObjectStore implements ObjectStore {
     this.logger = (options.logger ?? silentLogger).child({ component: 'fs-object-store' });
   }
 
-  private realRoot(): Promise<string> {
+  /**
+   * The real path of the root. Reads never create it (a missing root reads as an empty store, so that
+   * opening an input folder that does not exist leaves no trace); writes pass `create`.
+   */
+  private realRoot(create = false): Promise<string> {
     if (!this.realRootPromise) {
-      const pending = mkdir(this.root, { recursive: true }).then(() => realpath(this.root));
-      // Forget a failure, so that a later call tries again.
+      const pending = (create ? mkdir(this.root, { recursive: true }) : Promise.resolve(undefined)).then(() =>
+        realpath(this.root),
+      );
+      // Forget a failure (e.g. a root that does not exist yet), so that a later call tries again.
       pending.catch(() => {
         if (this.realRootPromise === pending) this.realRootPromise = undefined;
       });
       this.realRootPromise = pending;
     }
     return this.realRootPromise;
+  }
+
+  /** The real root, or undefined when it does not exist (reads only). */
+  private async existingRoot(): Promise<string | undefined> {
+    try {
+      return await this.realRoot();
+    } catch (error) {
+      if (MISSING.has(errnoCode(error) ?? '')) return undefined;
+      throw this.wrap('open root', '', error);
+    }
   }
 
   private pathOf(key: string): string {
@@ -84,7 +101,7 @@ export class FsObjectStore implements ObjectStore {
   /** The real path of an existing object file, or undefined when there is none. */
   private async existingPath(key: string): Promise<string | undefined> {
     validateKey(key);
-    await this.realRoot();
+    if ((await this.existingRoot()) === undefined) return undefined;
     let real: string;
     try {
       real = await realpath(this.pathOf(key));
@@ -99,7 +116,12 @@ export class FsObjectStore implements ObjectStore {
   private wrap(op: string, key: string, error: unknown): StorageError {
     if (error instanceof StorageError) return error;
     const message = error instanceof Error ? error.message : String(error);
-    return new StorageError(`fs ${op} ${key} in ${this.root} failed: ${message}`, { cause: error });
+    // Access denied never heals by itself; other errors (EIO, EMFILE, ENOSPC …) may.
+    const denied = DENIED.has(errnoCode(error) ?? '');
+    return new StorageError(`fs ${op} ${key} in ${this.root} failed: ${message}`, {
+      cause: error,
+      ...(denied ? { retryable: false } : {}),
+    });
   }
 
   async put(key: string, body: ObjectBody, _options?: PutOptions): Promise<void> {
@@ -107,7 +129,7 @@ export class FsObjectStore implements ObjectStore {
     const target = this.pathOf(key);
     const dir = dirname(target);
     try {
-      await this.realRoot();
+      await this.realRoot(true);
       await mkdir(dir, { recursive: true });
       await this.assertInside(key, await realpath(dir));
     } catch (error) {
@@ -213,7 +235,8 @@ export class FsObjectStore implements ObjectStore {
 
   async *list(prefix: string): AsyncIterable<ObjectListEntry> {
     validatePrefix(prefix);
-    const root = await this.realRoot();
+    const root = await this.existingRoot();
+    if (root === undefined) return;
     const slash = prefix.lastIndexOf('/');
     const dirKey = slash < 0 ? '' : prefix.slice(0, slash);
     if (dirKey !== '') {

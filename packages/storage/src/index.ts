@@ -8,3 +8,4 @@ export * from './json';
 export * from './keys';
 export * from './vector-shard';
 export { readableToBuffer } from './stream-util';
+export * from './s3-retry-strategy';

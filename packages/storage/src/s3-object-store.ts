@@ -10,6 +10,8 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { silentLogger, type Logger } from '@lookalike/core';
@@ -17,6 +19,7 @@ import { assertByteRange } from './byte-range';
 import { forEachLimit } from '@lookalike/core';
 import { InvalidRangeError, ObjectNotFoundError, StorageError } from './errors';
 import { validateKey, validatePrefix } from './object-key';
+import { destroyIdleSockets, PerRequestRetryStrategy } from './s3-retry-strategy';
 import type { ObjectBody, ObjectHead, ObjectListEntry, ObjectStore, PutOptions } from './object-store';
 import { asBuffer, isBytes, readableToBuffer } from './stream-util';
 
@@ -35,9 +38,10 @@ export interface S3ConnectionOptions {
   /** Path-style URLs (`endpoint/bucket/key`). Default: true when `endpoint` is set, else false. */
   forcePathStyle?: boolean;
   /**
-   * Attempts per request, first included (default 5). The SDK's standard retry strategy retries
-   * 500/502/503/504, throttling (429, SlowDown, ...), timeouts and network errors (ECONNRESET,
-   * ECONNREFUSED, EPIPE, ETIMEDOUT, ...) with exponential full-jitter backoff; it never retries other 4xx.
+   * Attempts per request, first included (default 5): 5xx, throttling (429, SlowDown, ...), timeouts
+   * and network errors (ECONNRESET, ECONNREFUSED, EPIPE, ETIMEDOUT, ...) are retried with exponential
+   * full-jitter backoff (`PerRequestRetryStrategy`: no retry quota shared across requests); other 4xx
+   * never. Longer outages are for the caller's job-level retries (the error's `retryable` says so).
    */
   maxAttempts?: number;
   /** Give up connecting after this many ms (default 10 000); retried. */
@@ -113,18 +117,34 @@ function utf8Compare(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
-/** Builds an S3Client configured for S3-compatible servers (checksums only when required, path style). */
+/**
+ * Builds an S3Client configured for S3-compatible servers (checksums only when required, path style),
+ * with a per-request retry strategy (no client-wide retry quota) and its own keep-alive agents, whose
+ * idle sockets are dropped after a network failure so that retries connect afresh.
+ */
 export function createS3Client(options: S3ConnectionOptions): S3Client {
+  const maxAttempts = options.maxAttempts ?? 5;
+  const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 64 });
+  const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 64 });
   return new S3Client({
     region: options.region ?? 'us-east-1',
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
     ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
     forcePathStyle: options.forcePathStyle ?? options.endpoint !== undefined,
-    maxAttempts: options.maxAttempts ?? 5,
+    maxAttempts,
+    retryStrategy: new PerRequestRetryStrategy({
+      maxAttempts,
+      onNetworkError: () => {
+        destroyIdleSockets(httpAgent);
+        destroyIdleSockets(httpsAgent);
+      },
+    }),
     // The SDK's default aws-chunked bodies with CRC trailers are stored verbatim by s3rver (corrupt objects).
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     requestHandler: {
+      httpAgent,
+      httpsAgent,
       connectionTimeout: options.connectionTimeoutMs ?? 10_000,
       socketTimeout: options.socketTimeoutMs ?? 120_000,
     },

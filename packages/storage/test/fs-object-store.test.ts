@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { FsObjectStore, InvalidKeyError, StorageError } from '../src';
+import { FsObjectStore, InvalidKeyError, ObjectNotFoundError, StorageError } from '../src';
 import { describeObjectStoreConformance } from './object-store-conformance';
 import { collectList } from './helpers';
 
@@ -37,6 +37,20 @@ describe('FsObjectStore', () => {
     await store.put('a/b/c.txt', Buffer.from('hi'));
     expect(await readFile(join(root, 'a', 'b', 'c.txt'), 'utf8')).toBe('hi');
     expect(store.url).toBe(`file://${root}`);
+  });
+
+  it('only reads a root that does not exist: nothing is listed or found, and no folder is created', async () => {
+    await expect(collectList(store, '')).resolves.toEqual([]);
+    await expect(collectList(store, 'a/')).resolves.toEqual([]);
+    expect(await store.exists('a/b')).toBe(false);
+    expect(await store.head('a/b')).toBeUndefined();
+    await expect(store.get('a/b')).rejects.toBeInstanceOf(ObjectNotFoundError);
+    await store.deleteMany(['a/b']);
+    expect(await readdir(base)).toEqual([]);
+    // The first write creates it.
+    await store.put('a/b', Buffer.from('x'));
+    expect(await readdir(base)).toEqual(['root']);
+    expect((await collectList(store, '')).map((e) => e.key)).toEqual(['a/b']);
   });
 
   it('rejects a traversal key and an absolute path without touching the disk', async () => {

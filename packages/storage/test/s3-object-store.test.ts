@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { testServerEnv } from '@lookalike/local-servers';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, startS3Server, testServerEnv } from '@lookalike/local-servers';
 import { S3ObjectStore, StorageError, ObjectNotFoundError, type S3ObjectStoreOptions } from '../src';
 import { describeObjectStoreConformance } from './object-store-conformance';
 import { FaultProxy } from './fault-proxy';
@@ -120,6 +123,9 @@ describe('S3ObjectStore', () => {
       const error = await store.get('x').catch((e: unknown) => e);
       expect(error).toBeInstanceOf(StorageError);
       expect(error).not.toBeInstanceOf(ObjectNotFoundError);
+      // Waiting will not create the bucket: permanent.
+      expect((error as StorageError).retryable).toBe(false);
+      expect((error as Error).message).toMatch(/NoSuchBucket/);
     } finally {
       await store.close();
     }
@@ -204,6 +210,7 @@ describe('S3ObjectStore', () => {
       const error = await store.put('r/down', Buffer.from('x')).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(StorageError);
       expect((error as StorageError).statusCode).toBe(503);
+      expect((error as StorageError).retryable).toBe(true);
       expect(proxy.seen).toHaveLength(4);
     });
 
@@ -217,12 +224,68 @@ describe('S3ObjectStore', () => {
       expect(error).toBeInstanceOf(StorageError);
       expect((error as StorageError).statusCode).toBe(status);
       expect((error as Error).message).toContain(code);
+      expect((error as StorageError).retryable).toBe(false);
       expect(proxy.seen).toHaveLength(1);
     });
 
     it('does not retry a 404 and reports it as ObjectNotFoundError', async () => {
-      await expect(store.get('r/missing')).rejects.toBeInstanceOf(ObjectNotFoundError);
+      const error = await store.get('r/missing').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ObjectNotFoundError);
+      expect((error as StorageError).retryable).toBe(false);
       expect(proxy.seen).toHaveLength(1);
     });
+
+    it('retries each request on its own: an outage of many failed requests leaves no retry quota drained', async () => {
+      // 60 requests × 4 attempts of dropped connections: 180 retries, enough to drain the SDK's
+      // shared quota (500 tokens, 10 per network-error retry) three times over.
+      proxy.inject({ fault: { kind: 'reset' }, times: 60 * 4 });
+      const failures = await Promise.all(
+        Array.from({ length: 60 }, (_, i) => store.get(`r/outage-${i}`).catch((e: unknown) => e)),
+      );
+      for (const error of failures) {
+        expect(error).toBeInstanceOf(StorageError);
+        expect((error as StorageError).retryable).toBe(true);
+      }
+      // Back up: a connection dropped once (a keep-alive socket the server had closed) is still retried.
+      await store.put('r/after-outage', Buffer.from('ok'));
+      proxy.clear();
+      proxy.inject({ method: 'GET', fault: { kind: 'reset' } });
+      expect((await store.get('r/after-outage')).toString()).toBe('ok');
+      expect(proxy.seen.map((r) => r.fault)).toEqual(['reset', 'forwarded']);
+    });
+  });
+});
+
+describe('S3ObjectStore across a storage outage (s3rver stopped and started again)', () => {
+  it('fails fast with a retryable error while the server is down, and works at once when it is back', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lookalike-s3-outage-'));
+    const port = await freePort();
+    let server = await startS3Server({ port, dir, buckets: ['outage'] });
+    const store = new S3ObjectStore({
+      bucket: 'outage',
+      endpoint: server.endpoint,
+      region: server.region,
+      credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
+      maxAttempts: 3,
+    });
+    try {
+      await store.put('a', Buffer.from('before'));
+      expect((await store.get('a')).toString()).toBe('before');
+      await server.stop();
+      const started = Date.now();
+      const error = await store.get('a').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StorageError);
+      expect((error as StorageError).retryable).toBe(true);
+      expect(Date.now() - started).toBeLessThan(5000);
+      server = await startS3Server({ port, dir, buckets: ['outage'] });
+      // The keep-alive sockets of before the outage are gone: the first request after it succeeds.
+      expect((await store.get('a')).toString()).toBe('before');
+      await store.put('b', Buffer.from('after'));
+      expect((await store.get('b')).toString()).toBe('after');
+    } finally {
+      await store.close();
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
