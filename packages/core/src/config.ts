@@ -22,6 +22,7 @@ export const ENV = {
   concurrency: 'LOOKALIKE_CONCURRENCY',
   lockMs: 'LOOKALIKE_LOCK_MS',
   stalledIntervalMs: 'LOOKALIKE_STALLED_INTERVAL_MS',
+  retryBudgetMs: 'LOOKALIKE_RETRY_BUDGET_MS',
   httpHost: 'LOOKALIKE_HTTP_HOST',
   httpPort: 'LOOKALIKE_HTTP_PORT',
   dashboardUser: 'LOOKALIKE_DASHBOARD_USER',
@@ -89,6 +90,7 @@ const envSchema = z.object({
   [ENV.concurrency]: z.coerce.number({ message: 'expected an integer' }).int().min(1).max(256).default(1),
   [ENV.lockMs]: z.coerce.number({ message: 'expected milliseconds' }).int().min(1000).default(60_000),
   [ENV.stalledIntervalMs]: z.coerce.number({ message: 'expected milliseconds' }).int().min(500).default(30_000),
+  [ENV.retryBudgetMs]: z.coerce.number({ message: 'expected milliseconds' }).int().min(0).default(600_000),
   [ENV.httpHost]: z.string().min(1).default('127.0.0.1'),
   [ENV.httpPort]: port.default(8080),
   [ENV.dashboardUser]: optionalString,
@@ -135,6 +137,11 @@ export interface Config {
   lockMs: number;
   /** How often workers look for jobs whose lock expired (stalled jobs). */
   stalledIntervalMs: number;
+  /**
+   * How long a job keeps retrying transient failures (storage or Redis away, network), counted in
+   * backoff time; then it fails. Default 10 minutes: long enough to ride out a restart of either.
+   */
+  retryBudgetMs: number;
   http: { host: string; port: number };
   /** Bull dashboard at /admin/queues: Basic auth credentials, and whether it may pause/retry/remove jobs. */
   dashboard: { user?: string; password?: string; readOnly: boolean };
@@ -217,6 +224,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     concurrency: e[ENV.concurrency],
     lockMs: e[ENV.lockMs],
     stalledIntervalMs: e[ENV.stalledIntervalMs],
+    retryBudgetMs: e[ENV.retryBudgetMs],
     http: { host: e[ENV.httpHost], port: e[ENV.httpPort] },
     dashboard: { user: e[ENV.dashboardUser], password: e[ENV.dashboardPassword], readOnly: e[ENV.dashboardReadOnly] },
     apiTokens: e[ENV.apiTokens],

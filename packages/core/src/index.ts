@@ -15,3 +15,4 @@ export * from './location-policy';
 export * from './model-url-policy';
 export * from './guarded-fetch';
 export * from './access-rules';
+export * from './failure-kind';

@@ -18,6 +18,11 @@ export class CancellationRegistry {
     await this.connection.set(this.key(rebuildId), new Date().toISOString(), 'EX', 30 * 24 * 3600);
   }
 
+  /** Lifts the flag (a cancelled or failed rebuild that is retried). */
+  async clear(rebuildId: string): Promise<void> {
+    await this.connection.del(this.key(rebuildId));
+  }
+
   async isCancelled(rebuildId: string): Promise<boolean> {
     return (await this.connection.exists(this.key(rebuildId))) === 1;
   }

@@ -1,10 +1,13 @@
 import type { DefaultJobOptions, WorkerOptions } from 'bullmq';
+import { RETRY_BACKOFF_TYPE } from './retry-policy';
 
 /** Job options every queue of the system uses unless a job overrides them. */
 export const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
-  // Transient failures (network, S3 5xx, a crashed worker's stalled job) are retried with backoff.
-  attempts: 5,
-  backoff: { type: 'exponential', delay: 2000 },
+  // Whether a failed attempt is retried is the workers' RetryPolicy's decision (permanent failures
+  // fail at once, transient ones are retried within a time budget, unknown ones a few times): it
+  // fails a job for good with an UnrecoverableError, so this is only a bound that is never reached.
+  attempts: 10_000,
+  backoff: { type: RETRY_BACKOFF_TYPE },
   // Keep history for the dashboard, bounded so Redis does not grow without end.
   removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
   removeOnFail: { age: 30 * 24 * 3600, count: 10_000 },

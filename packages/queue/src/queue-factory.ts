@@ -10,7 +10,10 @@ export interface QueueContext {
 }
 
 /** A BullMQ queue of the system with the project's default job options. */
-export function createQueue<Data = unknown, Result = unknown>(name: QueueName, ctx: QueueContext): Queue<Data, Result> {
+export function createQueue<Data = unknown, Result = unknown>(
+  name: QueueName,
+  ctx: QueueContext,
+): Queue<Data, Result> {
   return new Queue<Data, Result>(name, {
     connection: ctx.connection,
     prefix: ctx.prefix,

@@ -58,7 +58,9 @@ describe('queue helpers against a real Redis', () => {
     const unknown = await queue.add('mystery', {});
     await good.waitUntilFinished(events, 10_000);
     await expect(bad.waitUntilFinished(events, 10_000)).rejects.toThrow(/invalid embed job payload: shard/);
-    await expect(unknown.waitUntilFinished(events, 10_000)).rejects.toThrow(/no handler for job name "mystery"/);
+    await expect(unknown.waitUntilFinished(events, 10_000)).rejects.toThrow(
+      /no handler for job name "mystery"/,
+    );
     const failed = (await queue.getJob(bad.id!)) as Job;
     expect(failed.attemptsMade).toBe(1);
     expect(seen).toEqual([21]);

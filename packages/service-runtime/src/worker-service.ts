@@ -5,6 +5,8 @@ import {
   CancellationRegistry,
   createWorker,
   installGracefulShutdown,
+  RetryPolicy,
+  WaitingRegistry,
   type JobHandler,
 } from '@lookalike/queue';
 import { createServiceContext, type ServiceContext } from './service-context';
@@ -42,18 +44,14 @@ export async function runWorkerService(definition: WorkerServiceDefinition): Pro
     handlers,
     concurrency: ctx.config.concurrency,
     cancellation: new CancellationRegistry(ctx.connection, ctx.config.queuePrefix),
+    retry: new RetryPolicy({ budgetMs: ctx.config.retryBudgetMs }),
+    waiting: new WaitingRegistry(ctx.connection, ctx.config.queuePrefix),
+    // Every end, also of a job whose lock was lost (completed here, but BullMQ recorded nothing).
+    onOutcome: ({ job, status, seconds }) => {
+      ctx.metrics.jobsTotal.inc({ queue: definition.queue, name: job.name, status });
+      if (status !== 'failed') ctx.metrics.jobSeconds.observe({ queue: definition.queue, name: job.name }, seconds);
+    },
     worker: { lockDuration: ctx.config.lockMs, stalledInterval: ctx.config.stalledIntervalMs },
-  });
-  worker.on('completed', (job) => {
-    ctx.metrics.jobsTotal.inc({ queue: definition.queue, name: job.name, status: 'completed' });
-    if (job.finishedOn && job.processedOn) {
-      ctx.metrics.jobSeconds.observe({ queue: definition.queue, name: job.name }, (job.finishedOn - job.processedOn) / 1000);
-    }
-  });
-  worker.on('failed', (job, err) => {
-    if (job && err.name !== 'WaitingChildrenError') {
-      ctx.metrics.jobsTotal.inc({ queue: definition.queue, name: job.name, status: 'failed' });
-    }
   });
   // Queue depth (`lookalike_queue_jobs`) is exported by the producer alone, for every queue: one
   // series per queue and state however many workers run (none, when a Deployment is scaled to zero).

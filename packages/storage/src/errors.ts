@@ -1,38 +1,4 @@
-/** Node.js network error codes: the peer is unreachable or went away (worth retrying). */
-const NETWORK_ERROR_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENETDOWN',
-  'EAI_AGAIN',
-  'ENOTFOUND',
-  'ERR_STREAM_PREMATURE_CLOSE',
-]);
-
-const NETWORK_ERROR_IN_MESSAGE = new RegExp(`\\b(${[...NETWORK_ERROR_CODES].join('|')})\\b|socket hang up`);
-
-/** Whether an error (or one of its causes) is a network failure: refused, reset, timed out, unreachable. */
-export function isNetworkError(error: unknown, depth = 0): boolean {
-  if (typeof error !== 'object' || error === null || depth > 8) return false;
-  const e = error as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
-  if (typeof e.code === 'string' && NETWORK_ERROR_CODES.has(e.code)) return true;
-  if (e.name === 'TimeoutError' || e.message === 'socket hang up' || e.message === 'aborted') return true;
-  // The code survives only in the message when an error crossed realms and was re-wrapped (the AWS SDK
-  // wraps what is not `instanceof Error`, e.g. `AWS SDK error wrapper for Error: connect ECONNREFUSED …`).
-  if (typeof e.message === 'string' && NETWORK_ERROR_IN_MESSAGE.test(e.message)) return true;
-  // AggregateError (Node's happy-eyeballs connect tries every address).
-  if (Array.isArray(e.errors) && e.errors.some((inner) => isNetworkError(inner, depth + 1))) return true;
-  return isNetworkError(e.cause, depth + 1);
-}
-
-/** Whether an HTTP status is worth retrying: 5xx, 429 (throttling) and 408 (request timeout). */
-export function isRetryableStatus(status: number): boolean {
-  return status >= 500 || status === 429 || status === 408;
-}
+import { isNetworkError, isRetryableStatus } from '@lookalike/core';
 
 /** Base class of every error that this package throws on purpose. */
 export class StorageError extends Error {

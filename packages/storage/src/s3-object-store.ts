@@ -14,7 +14,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { silentLogger, type Logger } from '@lookalike/core';
+import { isNetworkError, silentLogger, type Logger } from '@lookalike/core';
 import { assertByteRange } from './byte-range';
 import { forEachLimit } from '@lookalike/core';
 import { InvalidRangeError, ObjectNotFoundError, StorageError } from './errors';
@@ -92,20 +92,6 @@ function isNotFound(error: unknown): boolean {
   const e = sdkError(error);
   if (e.name === 'NoSuchBucket') return false;
   return e.name === 'NoSuchKey' || e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404;
-}
-
-const TRANSIENT_STREAM_CODES = new Set([
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'ECONNABORTED',
-  'ERR_STREAM_PREMATURE_CLOSE',
-]);
-
-/** A failure while reading a response body (the SDK retries requests, not body reads). */
-function isTransientBodyError(error: unknown): boolean {
-  const e = sdkError(error);
-  return TRANSIENT_STREAM_CODES.has(e.code ?? '') || e.name === 'TimeoutError' || e.message === 'aborted';
 }
 
 function normalizeStorePrefix(prefix: string | undefined): string {
@@ -265,7 +251,7 @@ export class S3ObjectStore implements ObjectStore {
       try {
         return await readableToBuffer(output.Body as Readable);
       } catch (error) {
-        if (attempt >= this.maxAttempts || !isTransientBodyError(error))
+        if (attempt >= this.maxAttempts || !isNetworkError(error))
           throw this.fail('get (body)', this.fullKey(key), error);
         const delay = Math.floor(Math.random() * Math.min(20_000, 100 * 2 ** attempt));
         this.logger.warn({ key, attempt, delay, err: error }, 'response body broke off; retrying');

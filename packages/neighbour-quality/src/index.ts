@@ -1,0 +1,2 @@
+export * from './article-labels';
+export * from './neighbour-quality';
