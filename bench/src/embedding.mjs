@@ -56,6 +56,8 @@ const opts = parseArgs(process.argv.slice(2), {
 });
 const TARGETS = { onnxVsWasm: 4, stageVsRaw: 0.9, twoVsOne: 1.8, maxLagMs: 100, cosine: 0.9999 };
 const HM_IMAGES = 105_542;
+/** The rebuild default, as the raw runs' Embedder uses it. */
+const PADDING = specDefault('padding', 'edge');
 const WARM_IMAGES = 16; // extra images (not in the corpus) that load the model in each worker first
 
 function log(msg) {
@@ -373,7 +375,7 @@ async function runPipelineOn(stack, storeKind, workersCount, items, warmItems) {
           jobs.push(
             await queue.add(
               JOB_NAMES.embed,
-              { rebuildId: warmId, shard, batchSize: opts.batchSize },
+              { rebuildId: warmId, shard, batchSize: opts.batchSize, padding: PADDING },
               { jobId: jobId(warmId, 'embed', shard) },
             ),
           );
@@ -394,7 +396,7 @@ async function runPipelineOn(stack, storeKind, workersCount, items, warmItems) {
     const jobs = await queue.addBulk(
       Array.from({ length: shards }, (_, shard) => ({
         name: JOB_NAMES.embed,
-        data: { rebuildId, shard, batchSize: opts.batchSize },
+        data: { rebuildId, shard, batchSize: opts.batchSize, padding: PADDING },
         opts: { jobId: jobId(rebuildId, 'embed', shard) },
       })),
     );

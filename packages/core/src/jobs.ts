@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { rebuildSpecSchema } from './rebuild-spec';
+import { PADDING_MODES, rebuildSpecSchema } from './rebuild-spec';
 
 const rebuildId = z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a rebuild id');
 const shard = z.int().min(0);
@@ -38,6 +38,8 @@ export const embedJobSchema = z.object({
   shard,
   modelUrl: z.string().min(1).optional(),
   batchSize: z.int().min(1).default(32),
+  /** How letterboxed sides are filled (see the rebuild option); black when absent (jobs queued before it existed). */
+  padding: z.enum(PADDING_MODES).default('black'),
 });
 export type EmbedJobData = z.infer<typeof embedJobSchema>;
 
@@ -63,6 +65,8 @@ export const fitJobSchema = z.object({
   shards: z.int().min(1),
   dims: z.int().min(0),
   sampleSize: z.int().min(2),
+  /** Signed power applied to every embedding before PCA (1 = none). */
+  powerNorm: z.number().gt(0).max(1).default(1),
 });
 export type FitJobData = z.infer<typeof fitJobSchema>;
 
@@ -84,6 +88,10 @@ export const projectJobSchema = z.object({
   shard,
   /** Apply the rebuild's PCA model (`pca.bin`); false = only L2-normalise. */
   reduce: z.boolean(),
+  /** Signed power applied to every embedding first (1 = none), as at fit. */
+  powerNorm: z.number().gt(0).max(1).default(1),
+  /** PCA whitening power (0 = none, 1 = full), applied before the L2 normalisation. */
+  whiten: z.number().min(0).max(1).default(0),
 });
 export type ProjectJobData = z.infer<typeof projectJobSchema>;
 

@@ -1,5 +1,9 @@
 import { z } from 'zod';
 
+/** How the embedder fills the sides of a letterboxed image (see `padding` below). */
+export const PADDING_MODES = ['edge', 'white', 'black'] as const;
+export type PaddingMode = (typeof PADDING_MODES)[number];
+
 function normaliseLocation(value: string): string {
   const url = value.startsWith('/') ? `file://${value}` : value;
   // Drop trailing slashes, but keep the root of `file:///`.
@@ -52,6 +56,15 @@ export const rebuildSpecSchema = z.strictObject({
   modelUrl: z.string().min(1).optional(),
   /** Images per forward pass of the model. */
   batchSize: z.int().min(1).max(1024).default(32),
+  /**
+   * How the sides of a letterboxed image are filled before the model: `edge` (the mean colour of the image's
+   * border), `white`, or `black` (TF's resize_with_pad). Part of the embedding cache's model id.
+   */
+  padding: z.enum(PADDING_MODES).default('edge'),
+  /** Signed power normalisation of the embeddings before PCA (1 = none, 0.5 = signed square root). */
+  powerNorm: z.number().gt(0).max(1).default(0.5),
+  /** PCA whitening power: each component divided by λ^(p/2) (0 = plain PCA, 1 = full whitening). */
+  pcaWhiten: z.number().min(0).max(1).default(0.5),
   /** Move `current` to this rebuild when it completes. */
   publish: z.boolean().default(true),
 });

@@ -1,6 +1,6 @@
 import { gaussianData, maxAbsDiff } from '../test/helpers';
 import { fitPcaSync, type PcaModel } from './pca';
-import { projectRows, projectRowsSync } from './project';
+import { projectRows, projectRowsSync, whiteningFactors } from './project';
 import { SeededRandom } from './random';
 
 function naiveProject(model: PcaModel, x: ArrayLike<number>, n: number): Float64Array {
@@ -49,6 +49,25 @@ describe('projectRows', () => {
         for (let j = 0; j < k; j++) expect(y[r * k + j]!).toBeCloseTo(raw[r * k + j]! / Math.sqrt(rawSs), 6);
       }
     }
+  });
+
+  it('whitens: component j divided by λ_j^(p/2); the projected sample then has variance λ^(1−p) per component', () => {
+    const n = 400;
+    const full = projectRowsSync(model, fitData, n, { whiten: 1 });
+    const half = projectRowsSync(model, fitData, n, { whiten: 0.5 });
+    const plain = naiveProject(model, fitData, n);
+    for (let j = 0; j < k; j++) {
+      const variance = (y: ArrayLike<number>) => {
+        let s = 0;
+        for (let r = 0; r < n; r++) s += y[r * k + j]! ** 2;
+        return s / (n - 1); // the sample is centred by the model's own mean
+      };
+      expect(variance(full)).toBeCloseTo(1, 4);
+      expect(variance(half)).toBeCloseTo(Math.sqrt(model.explainedVariance[j]!), 3);
+      expect(half[j]! * Math.pow(model.explainedVariance[j]!, 0.25)).toBeCloseTo(plain[j]!, 4);
+    }
+    expect(() => projectRowsSync(model, fitData, n, { whiten: 1.5 })).toThrow(/whiten must be in \[0, 1\]/);
+    expect(whiteningFactors(model, 0)).toEqual(new Float64Array(k).fill(1));
   });
 
   it('writes into a caller-supplied array', () => {

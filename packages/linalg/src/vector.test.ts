@@ -1,4 +1,4 @@
-import { dot, l2Norm, l2Normalise } from './vector';
+import { dot, l2Norm, l2Normalise, signedPower } from './vector';
 
 describe('dot / l2Norm', () => {
   it('computes dot products, with offsets and lengths', () => {
@@ -31,5 +31,18 @@ describe('l2Normalise', () => {
     expect(() => l2Normalise(Float32Array.from([1, NaN]), 2)).toThrow(/row 0 contains a non-finite value/);
     expect(() => l2Normalise(Float32Array.from([1, 2, 3]), 2)).toThrow(RangeError);
     expect(() => l2Normalise(Float32Array.from([1, 2]), 0)).toThrow(RangeError);
+  });
+});
+
+describe('signedPower', () => {
+  it('raises magnitudes to the power and keeps signs; power 1 changes nothing', () => {
+    const v = Float32Array.from([4, -9, 0, 0.25, -1]);
+    signedPower(v, 0.5);
+    expect(Array.from(v)).toEqual([2, -3, 0, 0.5, -1]);
+    const same = Float32Array.from([3, -2]);
+    signedPower(same, 1);
+    expect(Array.from(same)).toEqual([3, -2]);
+    expect(() => signedPower(v, 0)).toThrow(RangeError);
+    expect(() => signedPower(v, 1.5)).toThrow(RangeError);
   });
 });

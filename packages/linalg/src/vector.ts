@@ -77,3 +77,16 @@ export function l2Normalise(rows: Float32Array | Float64Array, dim: number): num
   }
   return zeroRows;
 }
+
+/**
+ * Signed power normalisation, in place: v ← sign(v)·|v|^p for every value (p = 1 leaves the rows as they are,
+ * p = 0.5 is the signed square root that evens out bursty CNN activations before PCA).
+ */
+export function signedPower(values: Float32Array | Float64Array, power: number): void {
+  if (!(power > 0 && power <= 1)) throw new RangeError(`power must be in (0, 1], got ${power}`);
+  if (power === 1) return;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    values[i] = v < 0 ? -Math.pow(-v, power) : Math.pow(v, power);
+  }
+}

@@ -10,7 +10,8 @@ import { DEFAULT_MODEL } from './model-spec';
 import type { OnnxRuntime } from './onnx-runtime';
 import {
   decodeToRgb,
-  PREPROCESS_VERSION,
+  preprocessVersion,
+  type PaddingMode,
   type PreprocessOptions,
   resolvePreprocessOptions,
   rgbToFloat,
@@ -138,6 +139,8 @@ export class Embedder {
   readonly outputNode: string;
   /** Full sha256 of the model. */
   readonly modelSha256: string;
+  /** How letterboxed sides are filled (part of `modelId`). */
+  readonly padding: PaddingMode;
 
   private disposed = false;
   /** The model runs one batch at a time; calls of `embed` that overlap decode while they wait their turn. */
@@ -151,6 +154,7 @@ export class Embedder {
     private readonly preprocess: PreprocessOptions,
     private readonly logger: Logger,
   ) {
+    this.padding = preprocess.padding;
     this.dim = dim;
     this.backend = runtime.backend;
     this.provider = runtime.provider;
@@ -162,9 +166,12 @@ export class Embedder {
     this.modelSha256 = model.sha256;
     const id = createHash('sha256')
       .update(
-        [model.sha256, model.outputNode, `${model.inputHeight}x${model.inputWidth}`, PREPROCESS_VERSION].join(
-          '\n',
-        ),
+        [
+          model.sha256,
+          model.outputNode,
+          `${model.inputHeight}x${model.inputWidth}`,
+          preprocessVersion(preprocess),
+        ].join('\n'),
       )
       .digest('hex');
     this.modelId = `${model.name}-${id.slice(0, 12)}`;

@@ -171,6 +171,18 @@ describe.each(['onnx', 'wasm'] as const)('Embedder (bundled MobileNetV2-1.4, %s)
     },
   );
 
+  test('the padding mode enters the model id (the cache never mixes two preprocessings)', async () => {
+    expect(embedder.padding).toBe('edge');
+    const black = await Embedder.create({ backend, preprocess: { padding: 'black' } });
+    const white = await Embedder.create({ backend, preprocess: { padding: 'white' } });
+    try {
+      expect(new Set([embedder.modelId, black.modelId, white.modelId]).size).toBe(3);
+    } finally {
+      await black.dispose();
+      await white.dispose();
+    }
+  });
+
   test('options are validated', async () => {
     await expect(Embedder.create({ batchSize: 0, backend })).rejects.toThrow(RangeError);
     await expect(Embedder.create({ threads: 0, backend })).rejects.toThrow(RangeError);

@@ -37,9 +37,9 @@ describe('preprocessing (resize_with_pad to 224 × 224 × 3)', () => {
     expectClose(Array.from(out.subarray(0, 3)), [1, 128 / 255, 0], 0.01);
   });
 
-  test('aspect ratio is preserved and the padding is black, centred', async () => {
+  test('aspect ratio is preserved and the padding is black, centred (padding: black, as resize_with_pad)', async () => {
     // 400 × 100 → 224 × 56 content, 84 rows of padding above and below.
-    const { data, width, height } = await decodeToRgb(await solid(400, 100, [30, 200, 60]));
+    const { data, width, height } = await decodeToRgb(await solid(400, 100, [30, 200, 60]), { padding: 'black' });
     expect([width, height]).toEqual([224, 224]);
     expect(pixel(data, 224, 112, 10)).toEqual([0, 0, 0]);
     expect(pixel(data, 224, 112, 80)).toEqual([0, 0, 0]);
@@ -47,6 +47,38 @@ describe('preprocessing (resize_with_pad to 224 × 224 × 3)', () => {
     expectClose(pixel(data, 224, 112, 112), [30, 200, 60], 2);
     expectClose(pixel(data, 224, 5, 100), [30, 200, 60], 2);
     expectClose(pixel(data, 224, 112, 86), [30, 200, 60], 2);
+  });
+
+  test.each([
+    ['edge', [30, 200, 60]],
+    ['white', [255, 255, 255]],
+    ['black', [0, 0, 0]],
+  ] as const)('padding %s fills the letterboxed sides with %j; the content is the same', async (padding, side) => {
+    // A green photo on a grey studio background, 400 × 100: the border is grey except where the garment touches.
+    const photo = await sharp({ create: { width: 400, height: 100, channels: 3, background: { r: 30, g: 200, b: 60 } } })
+      .png()
+      .toBuffer();
+    const { data } = await decodeToRgb(photo, { padding });
+    for (const y of [0, 40, 83, 141, 223]) expectClose(pixel(data, 224, 112, y), [...side], 1);
+    expectClose(pixel(data, 224, 112, 112), [30, 200, 60], 2);
+    expectClose(pixel(data, 224, 3, 100), [30, 200, 60], 2);
+  });
+
+  test('edge padding takes the mean colour of the border, and the default is edge', async () => {
+    // Grey border ring around a red centre (portrait 100 × 200 → 112 × 224 content).
+    const raw = Buffer.alloc(100 * 200 * 3);
+    for (let y = 0; y < 200; y++)
+      for (let x = 0; x < 100; x++) {
+        const border = x < 10 || x >= 90 || y < 10 || y >= 190;
+        raw.set(border ? [128, 128, 128] : [220, 20, 20], (y * 100 + x) * 3);
+      }
+    const png = await sharp(raw, { raw: { width: 100, height: 200, channels: 3 } }).png().toBuffer();
+    const { data } = await decodeToRgb(png);
+    expectClose(pixel(data, 224, 10, 112), [128, 128, 128], 1);
+    expectClose(pixel(data, 224, 213, 112), [128, 128, 128], 1);
+    expectClose(pixel(data, 224, 112, 112), [220, 20, 20], 2);
+    expect(resolvePreprocessOptions().padding).toBe('edge');
+    expect(() => resolvePreprocessOptions({ padding: 'grey' as never })).toThrow(/padding must be edge\|white\|black/);
   });
 
   test('EXIF orientation is applied (orientation 6 = rotate 90° clockwise)', async () => {
@@ -60,13 +92,13 @@ describe('preprocessing (resize_with_pad to 224 × 224 × 3)', () => {
     expect((await sharp(tagged).metadata()).orientation).toBe(6);
 
     // Without the tag: landscape, red on the left, padding above and below.
-    const a = await decodeToRgb(plain);
+    const a = await decodeToRgb(plain, { padding: 'black' });
     expectClose(pixel(a.data, 224, 50, 112), RED, 30);
     expectClose(pixel(a.data, 224, 170, 112), BLUE, 30);
     expect(pixel(a.data, 224, 112, 10)).toEqual([0, 0, 0]);
 
     // With it: portrait 112 × 224, red on top, blue below, padding left and right.
-    const b = await decodeToRgb(tagged);
+    const b = await decodeToRgb(tagged, { padding: 'black' });
     expectClose(pixel(b.data, 224, 112, 50), RED, 30);
     expectClose(pixel(b.data, 224, 112, 170), BLUE, 30);
     expect(pixel(b.data, 224, 10, 112)).toEqual([0, 0, 0]);

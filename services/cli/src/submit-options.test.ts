@@ -55,6 +55,14 @@ describe('buildSubmitBody', () => {
     expect(() => buildSubmitBody({ images: '/d', rowsPerJob: '0' }, '/')).toThrow(/--rows-per-job: /);
     expect(() => buildSubmitBody({ images: '/d', batchSize: '5000' }, '/')).toThrow(/--batch-size: /);
     expect(() => buildSubmitBody({ images: '/d', k: '0' }, '/')).toThrow(/--k: /);
+    expect(() => buildSubmitBody({ images: '/d', padding: 'grey' }, '/')).toThrow(/--padding: /);
+    expect(() => buildSubmitBody({ images: '/d', powerNorm: '0' }, '/')).toThrow(/--power-norm: /);
+    expect(() => buildSubmitBody({ images: '/d', pcaWhiten: 'lots' }, '/')).toThrow(/--pca-whiten: expected a number/);
+    expect(buildSubmitBody({ images: '/d', padding: 'black', powerNorm: '1', pcaWhiten: '0' }, '/')).toMatchObject({
+      padding: 'black',
+      powerNorm: 1,
+      pcaWhiten: 0,
+    });
   });
 
   it('rejects non-integers before the schema sees them', () => {

@@ -19,6 +19,9 @@ export interface SubmitFlags {
   rowsPerJob?: string;
   modelUrl?: string;
   batchSize?: string;
+  padding?: string;
+  powerNorm?: string;
+  pcaWhiten?: string;
   /** `--no-publish` sets this to false; commander defaults it to true. */
   publish?: boolean;
   id?: string;
@@ -42,6 +45,9 @@ export const FLAG_OF_FIELD: Record<SpecField | 'id', string> = {
   neighbourRowsPerJob: '--rows-per-job',
   modelUrl: '--model-url',
   batchSize: '--batch-size',
+  padding: '--padding',
+  powerNorm: '--power-norm',
+  pcaWhiten: '--pca-whiten',
   publish: '--no-publish',
   id: '--id',
 };
@@ -55,6 +61,11 @@ const INTEGER_FLAGS: { option: keyof SubmitFlags; field: SpecField }[] = [
   { option: 'batchSize', field: 'batchSize' },
   { option: 'holdoutDays', field: 'holdoutDays' },
   { option: 'customersPerJob', field: 'customersPerJob' },
+];
+
+const NUMBER_FLAGS: { option: keyof SubmitFlags; field: SpecField }[] = [
+  { option: 'powerNorm', field: 'powerNorm' },
+  { option: 'pcaWhiten', field: 'pcaWhiten' },
 ];
 
 /** The same rule as the API's `id` field. */
@@ -109,6 +120,15 @@ export function buildSubmitBody(flags: SubmitFlags, cwd: string = process.cwd())
     }
   }
   if (flags.modelUrl !== undefined) spec.modelUrl = flags.modelUrl;
+  if (flags.padding !== undefined) spec.padding = flags.padding;
+  for (const { option, field } of NUMBER_FLAGS) {
+    const value = flags[option];
+    if (value === undefined) continue;
+    const n = Number(String(value).trim());
+    if (String(value).trim() === '' || !Number.isFinite(n))
+      problems.push(`${FLAG_OF_FIELD[field]}: expected a number, got ${JSON.stringify(value)}`);
+    else spec[field] = n;
+  }
   if (flags.publish === false) spec.publish = false;
   if (flags.id !== undefined && !REBUILD_ID.test(flags.id)) {
     problems.push(`${FLAG_OF_FIELD.id}: expected 1-100 of A-Z a-z 0-9 _ - (got ${JSON.stringify(flags.id)})`);

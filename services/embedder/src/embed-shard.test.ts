@@ -84,7 +84,7 @@ describe('embed shard handler', () => {
   it('embeds readable images in plan order and records the others with their reason', async () => {
     const counted = countingStore(store);
     const result = (await createEmbedShardHandler({ store: counted.store, openSource: () => images, embedderFor: async () => embedder }).handle(
-      { rebuildId: 'r1', shard: 0, batchSize: 4 },
+      { rebuildId: 'r1', shard: 0, batchSize: 4, padding: 'edge' },
       job,
       undefined,
       silentLogger,
@@ -108,7 +108,7 @@ describe('embed shard handler', () => {
 
   it('serves unchanged images from the content-hash cache and re-embeds changed ones', async () => {
     await images.put('010/0100000004.jpg', await jpeg('#0c0', 45));
-    const result = (await handler().handle({ rebuildId: 'r2', shard: 0, batchSize: 4 }, job, undefined, silentLogger)) as EmbedResult;
+    const result = (await handler().handle({ rebuildId: 'r2', shard: 0, batchSize: 4, padding: 'edge' as const }, job, undefined, silentLogger)) as EmbedResult;
     expect(result).toMatchObject({ embedded: 3, cached: 2, failed: 2 });
     const first = decodeVectorShard(await store.get(embeddingsShardKey('r1', 0)));
     const second = decodeVectorShard(await store.get(embeddingsShardKey('r2', 0)));
@@ -117,7 +117,7 @@ describe('embed shard handler', () => {
   });
 
   it('finds unchanged images in the packs of an earlier plan whose shard ranges differ', async () => {
-    const result = (await handler().handle({ rebuildId: 'r3', shard: 0, batchSize: 4 }, job, undefined, silentLogger)) as EmbedResult;
+    const result = (await handler().handle({ rebuildId: 'r3', shard: 0, batchSize: 4, padding: 'edge' as const }, job, undefined, silentLogger)) as EmbedResult;
     // …02 is unchanged since r1/r2, …04 changed before r2 (in r2's pack), …06 is new.
     expect(result).toMatchObject({ planned: 3, embedded: 3, cached: 2, failed: 0 });
     const r2 = decodeVectorShard(await store.get(embeddingsShardKey('r2', 0)));

@@ -7,6 +7,7 @@ import {
   type EmbedResult,
   type ItemFailure,
   type Logger,
+  type PaddingMode,
 } from '@lookalike/core';
 import { defineHandler } from '@lookalike/queue';
 import {
@@ -26,7 +27,7 @@ export interface EmbedShardDeps {
   store: ObjectStore;
   openSource: (url: string) => ObjectStore;
   /** The embedder for a model URL and batch size (loaded once per process). */
-  embedderFor: (modelUrl: string | undefined, batchSize: number) => Promise<Embedder>;
+  embedderFor: (modelUrl: string | undefined, batchSize: number, padding: PaddingMode) => Promise<Embedder>;
   /** Parallel image/caching reads per job. */
   ioConcurrency?: number;
 }
@@ -60,7 +61,7 @@ export function createEmbedShardHandler(deps: EmbedShardDeps) {
       delay.enable();
       try {
         const plan = await getJson(deps.store, planShardKey(data.rebuildId, data.shard), (v) => planShardSchema.parse(v));
-        const embedder = await deps.embedderFor(data.modelUrl, data.batchSize);
+        const embedder = await deps.embedderFor(data.modelUrl, data.batchSize, data.padding);
         const items = plan.items;
         const first = items[0];
         const last = items.at(-1);

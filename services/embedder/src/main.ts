@@ -1,4 +1,4 @@
-import { checkModelUrl, createGuardedFetch, modelUrlPolicyFor, QUEUES } from '@lookalike/core';
+import { checkModelUrl, createGuardedFetch, modelUrlPolicyFor, type PaddingMode, QUEUES } from '@lookalike/core';
 import { runWorkerService } from '@lookalike/service-runtime';
 import { Embedder, ModelLoadError } from '@lookalike/vision';
 import { createEmbedShardHandler } from './embed-shard';
@@ -13,11 +13,11 @@ runWorkerService({
     // A rebuild's model URL is checked again here (after the producer) and fetched from allowed addresses only.
     const modelPolicy = modelUrlPolicyFor(ctx.config);
     const guardedFetch = createGuardedFetch({ allowedHosts: ctx.config.allowedModelHosts });
-    const embedderFor = async (modelUrl: string | undefined, batchSize: number) => {
+    const embedderFor = async (modelUrl: string | undefined, batchSize: number, padding: PaddingMode) => {
       const model = modelUrl ?? ctx.config.modelUrl;
       const refused = await checkModelUrl(model, modelPolicy);
       if (refused !== undefined) throw new ModelLoadError(`modelUrl: ${refused}`);
-      const key = `${model}#${batchSize}`;
+      const key = `${model}#${batchSize}#${padding}`;
       let embedder = embedders.get(key);
       if (!embedder) {
         embedder = Embedder.create({
@@ -26,6 +26,7 @@ runWorkerService({
           // The configured output names a node of the configured model only.
           outputNode: model === ctx.config.modelUrl ? ctx.config.modelOutput : undefined,
           batchSize,
+          preprocess: { padding },
           backend: ctx.config.backend,
           threads: ctx.config.threads,
           modelCacheDir: ctx.config.modelCacheDir,

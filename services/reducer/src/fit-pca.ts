@@ -1,13 +1,18 @@
-
 import { fitJobSchema, type FitResult } from '@lookalike/core';
-import { encodePcaModel, fitPca } from '@lookalike/linalg';
+import { encodePcaModel, fitPca, signedPower } from '@lookalike/linalg';
 import { defineHandler, UnrecoverableError } from '@lookalike/queue';
-import { decodeVectorShard, embeddingsShardKey, pcaKey, type ObjectStore, type VectorShard } from '@lookalike/storage';
+import {
+  decodeVectorShard,
+  embeddingsShardKey,
+  pcaKey,
+  type ObjectStore,
+  type VectorShard,
+} from '@lookalike/storage';
 import { sampleRows } from './sample-rows';
 
 /**
- * `fit` job: fits PCA on a bounded, deterministic sample of rows from every embedding shard and
- * writes `pca.bin`. Runs cooperatively (it yields to the event loop every ~100 ms) so the job's
+ * `fit` job: fits PCA on a bounded, deterministic sample of rows from every embedding shard (after the
+ * rebuild's signed power normalisation, as `project` applies it) and writes `pca.bin`. Runs cooperatively (it yields to the event loop every ~100 ms) so the job's
  * lock keeps being renewed. The output dimension is capped at what the sample supports
  * (min(dims, input dim, sample − 1)); the result records the dimension used.
  */
@@ -31,9 +36,10 @@ export function createFitPcaHandler(deps: { store: ObjectStore }) {
       let row = 0;
       picked.forEach((rows, s) => {
         const vectors = shards[s]!.vectors;
-        for (const r of rows) x.set(vectors.subarray(r * dim, (r + 1) * dim), (row++) * dim);
+        for (const r of rows) x.set(vectors.subarray(r * dim, (r + 1) * dim), row++ * dim);
       });
       shards.length = 0;
+      signedPower(x, data.powerNorm);
       const k = Math.min(data.dims, dim, n - 1);
       const { model } = await fitPca(x, n, dim, k, {
         onProgress: (p) => void job.updateProgress(p).catch(() => undefined),
@@ -44,7 +50,10 @@ export function createFitPcaHandler(deps: { store: ObjectStore }) {
         inputDim: dim,
         dims: k,
         sampled: n,
-        explainedVarianceRatio: Math.min(1, ratios.reduce((a, b) => a + b, 0)),
+        explainedVarianceRatio: Math.min(
+          1,
+          ratios.reduce((a, b) => a + b, 0),
+        ),
         leadingRatios: ratios.slice(0, 20).map((r) => Number(r.toFixed(6))),
         ms: Date.now() - started,
       };

@@ -1,5 +1,5 @@
 import { projectJobSchema, type ProjectResult } from '@lookalike/core';
-import { decodePcaModel, l2Normalise, projectRows, type PcaModel } from '@lookalike/linalg';
+import { decodePcaModel, l2Normalise, projectRows, signedPower, type PcaModel } from '@lookalike/linalg';
 import { defineHandler } from '@lookalike/queue';
 import {
   decodeVectorShard,
@@ -11,8 +11,9 @@ import {
 } from '@lookalike/storage';
 
 /**
- * `project` job: projects one embedding shard with the rebuild's PCA model (or, with no reduction,
- * copies it) and L2-normalises every row, so that inner product = cosine in the index.
+ * `project` job: applies the rebuild's signed power normalisation to one embedding shard, projects it with the
+ * rebuild's PCA model (whitened to the rebuild's power; or, with no reduction, copies it) and L2-normalises every
+ * row, so that inner product = cosine in the index.
  */
 export function createProjectShardHandler(deps: { store: ObjectStore }) {
   // The model is small (256 × 1792 floats) and shared by all shards of a rebuild: keep the last one.
@@ -32,13 +33,18 @@ export function createProjectShardHandler(deps: { store: ObjectStore }) {
       const shard = decodeVectorShard(await deps.store.get(embeddingsShardKey(data.rebuildId, data.shard)));
       const n = shard.ids.length;
       let dim = shard.dim;
+      const input = Float32Array.from(shard.vectors);
+      signedPower(input, data.powerNorm);
       let vectors: Float32Array;
       if (data.reduce) {
         const model = await modelFor(data.rebuildId);
-        vectors = n > 0 ? await projectRows(model, shard.vectors, n, { normalise: true }) : new Float32Array(0);
+        vectors =
+          n > 0
+            ? await projectRows(model, input, n, { normalise: true, whiten: data.whiten })
+            : new Float32Array(0);
         dim = model.k;
       } else {
-        vectors = Float32Array.from(shard.vectors);
+        vectors = input;
         if (n > 0) l2Normalise(vectors, dim);
       }
       await deps.store.put(

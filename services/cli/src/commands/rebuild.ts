@@ -74,6 +74,9 @@ export function addRebuildCommands(program: Command, ctx: CliContext, setExitCod
       .option('--rows-per-job <n>', 'query rows per neighbours job (default 2500)')
       .option('--model-url <url>', "embedding model (default: the workers' LOOKALIKE_MODEL_URL)")
       .option('--batch-size <n>', 'images per forward pass (default 32)')
+      .option('--padding <mode>', 'letterbox sides: edge (border colour, default), white or black')
+      .option('--power-norm <p>', 'signed power of the embeddings before PCA (default 0.5; 1 = none)')
+      .option('--pca-whiten <p>', 'PCA whitening power (default 0.5; 0 = none, 1 = full)')
       .option('--no-publish', 'do not move `current` to this rebuild when it completes')
       .option('--id <id>', 'rebuild id (idempotency key: submitting the same id again adds no work)')
       .option('--follow', 'then follow its progress until it ends'),

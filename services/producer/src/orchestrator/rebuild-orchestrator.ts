@@ -111,7 +111,13 @@ export function createRebuildOrchestrator(deps: OrchestratorDeps) {
           queue: deps.queues.embed,
           name: JOB_NAMES.embed,
           n: shard,
-          data: { rebuildId: data.rebuildId, shard, modelUrl: data.spec.modelUrl, batchSize: data.spec.batchSize },
+          data: {
+            rebuildId: data.rebuildId,
+            shard,
+            modelUrl: data.spec.modelUrl,
+            batchSize: data.spec.batchSize,
+            padding: data.spec.padding,
+          },
         }));
       },
       async finish(ctx) {
@@ -163,6 +169,7 @@ export function createRebuildOrchestrator(deps: OrchestratorDeps) {
               shards: manifest.counts.shards,
               dims: data.spec.pcaDims,
               sampleSize: data.spec.pcaSampleSize,
+              powerNorm: data.spec.powerNorm,
             },
           },
         ];
@@ -181,7 +188,13 @@ export function createRebuildOrchestrator(deps: OrchestratorDeps) {
           queue: deps.queues.reduce,
           name: JOB_NAMES.project,
           n: shard,
-          data: { rebuildId: data.rebuildId, shard, reduce: data.spec.pcaDims > 0 },
+          data: {
+            rebuildId: data.rebuildId,
+            shard,
+            reduce: data.spec.pcaDims > 0,
+            powerNorm: data.spec.powerNorm,
+            whiten: data.spec.pcaWhiten,
+          },
         }));
       },
       async finish(ctx) {
