@@ -23,6 +23,7 @@ import * as path from 'node:path';
 import {
   combineEvaluations,
   datasetFromArrays,
+  DEFAULT_METHOD,
   METHODS,
   openCsvFile,
   prepareModel,
@@ -190,13 +191,16 @@ async function main(): Promise<void> {
   globalThis.gc?.();
   const model = await phaseAsync('read model file (a worker)', () => readModelFile(file));
 
-  const partials: Record<Method, EvaluationPartial[]> = { visual: [], popularity: [], repurchase: [] };
+  const partials = Object.fromEntries(METHODS.map((m) => [m, [] as EvaluationPartial[]])) as Record<
+    Method,
+    EvaluationPartial[]
+  >;
   let submissionBytes = 0;
   const ranges = splitRanges(model.customers.size, parts);
   for (const [i, [s, e]] of ranges.entries()) {
     const res = phase(`part ${i + 1}/${parts}: recommend + evaluate`, () => recommendRange(model, s, e));
     phase(`part ${i + 1}/${parts}: format submission rows`, () => {
-      for (const chunk of submissionChunks(model, s, res.predictions.visual!))
+      for (const chunk of submissionChunks(model, s, res.predictions[DEFAULT_METHOD]!))
         submissionBytes += chunk.length;
     });
     for (const m of METHODS)

@@ -20,6 +20,10 @@ export interface EvaluationPartial {
   newEvaluated: number;
   newApSum: number[];
   newRecallSum: number[];
+  /** Evaluated customers without a purchase before the split (new customers), and their sums. */
+  newCustomerEvaluated: number;
+  newCustomerApSum: number[];
+  newCustomerRecallSum: number[];
   /** Catalogue size, and a bitset (base64, bit i = article i) of articles recommended at least once. */
   articles: number;
   recommended: string;
@@ -37,8 +41,17 @@ export interface EvaluationResult {
   coverage: number;
   recommendedArticles: number;
   articles: number;
-  /** The same metrics restricted to holdout purchases of new articles (no sales before the split). */
-  newArticles: { evaluated: number; map12: number; recall12: number };
+  /** The same metrics restricted to holdout purchases of new articles (no sales before the split): cold start. */
+  newArticles: SegmentResult;
+  /** The same metrics over the customers without a purchase before the split (new customers). */
+  newCustomers: SegmentResult;
+}
+
+/** MAP@12 and recall@12 over a segment of the evaluated customers. */
+export interface SegmentResult {
+  evaluated: number;
+  map12: number;
+  recall12: number;
 }
 
 /** Accumulates one method's metrics customer by customer (see `EvaluationPartial`). */
@@ -50,6 +63,9 @@ export class EvaluationAccumulator {
   private newEvaluated = 0;
   private readonly newAp = new ExactSum();
   private readonly newRecall = new ExactSum();
+  private newCustomerEvaluated = 0;
+  private readonly newCustomerAp = new ExactSum();
+  private readonly newCustomerRecall = new ExactSum();
   private readonly recommended: Uint8Array;
   private readonly actualStamp: Int32Array;
   private readonly seenStamp: Int32Array;
@@ -72,6 +88,7 @@ export class EvaluationAccumulator {
   /**
    * Scores one customer's `k` predictions `predicted[offset, offset + k)` against the distinct articles the
    * customer bought in the holdout, `actual[actualStart, actualEnd)` (empty: counted, not evaluated).
+   * `hasHistory` false marks a customer without purchases before the split (the new-customer segment).
    */
   addCustomer(
     predicted: Int32Array,
@@ -79,6 +96,7 @@ export class EvaluationAccumulator {
     actual: Int32Array,
     actualStart: number,
     actualEnd: number,
+    hasHistory = true,
     k = K,
   ): void {
     this.customers++;
@@ -117,6 +135,11 @@ export class EvaluationAccumulator {
     this.evaluated++;
     this.ap.add(score / Math.min(m, K));
     this.recall.add(hits / m);
+    if (!hasHistory) {
+      this.newCustomerEvaluated++;
+      this.newCustomerAp.add(score / Math.min(m, K));
+      this.newCustomerRecall.add(hits / m);
+    }
     if (mNew > 0) {
       this.newEvaluated++;
       this.newAp.add(newScore / Math.min(mNew, K));
@@ -125,10 +148,11 @@ export class EvaluationAccumulator {
   }
 
   /** Counts a customer for whom there is no prediction at all (AP and recall 0 if they bought in the holdout). */
-  addWithoutPrediction(actual: Int32Array, actualStart: number, actualEnd: number): void {
+  addWithoutPrediction(actual: Int32Array, actualStart: number, actualEnd: number, hasHistory = true): void {
     this.customers++;
     if (actualEnd === actualStart) return;
     this.evaluated++;
+    if (!hasHistory) this.newCustomerEvaluated++;
     for (let j = actualStart; j < actualEnd; j++) {
       if (this.historySales[actual[j]!] === 0) {
         this.newEvaluated++;
@@ -146,6 +170,9 @@ export class EvaluationAccumulator {
     this.customers += p.customers;
     this.evaluated += p.evaluated;
     this.newEvaluated += p.newEvaluated;
+    this.newCustomerEvaluated += p.newCustomerEvaluated;
+    this.newCustomerAp.merge(ExactSum.fromJSON(p.newCustomerApSum));
+    this.newCustomerRecall.merge(ExactSum.fromJSON(p.newCustomerRecallSum));
     this.ap.merge(ExactSum.fromJSON(p.apSum));
     this.recall.merge(ExactSum.fromJSON(p.recallSum));
     this.newAp.merge(ExactSum.fromJSON(p.newApSum));
@@ -169,6 +196,9 @@ export class EvaluationAccumulator {
       newEvaluated: this.newEvaluated,
       newApSum: this.newAp.toJSON(),
       newRecallSum: this.newRecall.toJSON(),
+      newCustomerEvaluated: this.newCustomerEvaluated,
+      newCustomerApSum: this.newCustomerAp.toJSON(),
+      newCustomerRecallSum: this.newCustomerRecall.toJSON(),
       articles: n,
       recommended: bits.toString('base64'),
     };
@@ -192,6 +222,11 @@ export class EvaluationAccumulator {
         map12: mean(this.newAp, this.newEvaluated),
         recall12: mean(this.newRecall, this.newEvaluated),
       },
+      newCustomers: {
+        evaluated: this.newCustomerEvaluated,
+        map12: mean(this.newCustomerAp, this.newCustomerEvaluated),
+        recall12: mean(this.newCustomerRecall, this.newCustomerEvaluated),
+      },
     };
   }
 }
@@ -209,6 +244,9 @@ export function parseEvaluationPartial(value: unknown): EvaluationPartial {
     !count(v.customers) ||
     !count(v.evaluated) ||
     !count(v.newEvaluated) ||
+    !count(v.newCustomerEvaluated) ||
+    !sum(v.newCustomerApSum) ||
+    !sum(v.newCustomerRecallSum) ||
     !count(v.articles) ||
     !sum(v.apSum) ||
     !sum(v.recallSum) ||

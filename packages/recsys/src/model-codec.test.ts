@@ -5,7 +5,9 @@ import { randomData } from '../test/helpers';
 import { decodeModel, encodeModel, readModelFile, writeModelFile } from './model-codec';
 import { prepareModel } from './prepare';
 import { recommendRange } from './recommend-range';
+import * as zlib from 'node:zlib';
 import { RecsysFormatError } from './errors';
+import { DEFAULT_RECOMMEND_OPTIONS } from './recommend-options';
 
 describe('model codec', () => {
   const { dataset, neighbours } = randomData(9);
@@ -50,7 +52,26 @@ describe('model codec', () => {
     expect(() => decodeModel(Buffer.concat([bytes, Buffer.alloc(1)]))).toThrow(/trailing bytes/);
     expect(() => decodeModel(Buffer.from('LKNT' + ' '.repeat(200)))).toThrow(RecsysFormatError);
     const version = Buffer.from(bytes);
-    version.writeUInt16LE(2, 4);
-    expect(() => decodeModel(version)).toThrow('unsupported model version 2');
+    version.writeUInt16LE(3, 4);
+    expect(() => decodeModel(version)).toThrow('unsupported model version 3');
+  });
+
+  it('records the recommend options; a version-1 file (no options) reads with the defaults', () => {
+    const { model: tuned } = prepareModel(dataset, neighbours, { recommend: { visualWeight: 0.7 } });
+    expect(decodeModel(encodeModel(tuned)).recommendOptions).toEqual({
+      ...DEFAULT_RECOMMEND_OPTIONS,
+      visualWeight: 0.7,
+    });
+    // Version 1 is version 2 with an empty options section: rewrite the version and recompute the checksum.
+    const v1 = encodeModel({ ...model, recommendOptions: {} as typeof model.recommendOptions });
+    const optionsBytes = Buffer.byteLength('{}');
+    const body = Buffer.concat([v1.subarray(0, v1.length - 4 - 8)]); // drop the padded 2-byte section and the CRC
+    body.writeUInt16LE(1, 4);
+    body.writeUInt32LE(0, 80);
+    body.writeDoubleLE(body.length + 4, 72);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32LE(zlib.crc32(body) >>> 0, 0);
+    expect(optionsBytes).toBeLessThanOrEqual(8);
+    expect(decodeModel(Buffer.concat([body, crc])).recommendOptions).toEqual(DEFAULT_RECOMMEND_OPTIONS);
   });
 });

@@ -5,14 +5,15 @@ import { ArticleIdTable } from './article-id-table';
 import { RecsysFormatError, RecsysInputError } from './errors';
 import { IdTable } from './id-table';
 import type { PreparedModel } from './model';
+import { resolveRecommendOptions } from './recommend-options';
 
 /**
- * Binary prepared-model format, version 1: a coordinator prepares once, N recommend workers load it.
+ * Binary prepared-model format, version 2: a coordinator prepares once, N recommend workers load it.
  * All integers little-endian.
  *
  *   offset  size  field
  *   0       4     magic "LKRM"
- *   4       2     version (1)
+ *   4       2     version (2; 1 is read too: it is 2 without recommend options)
  *   6       2     header size in bytes (96)
  *   8       4     customers (u32)            12  4  listed customers (u32)
  *   16      4     articles (u32)             20  4  listed articles (u32)
@@ -22,7 +23,8 @@ import type { PreparedModel } from './model';
  *   48      4     last day                   52  4  split day (first holdout day)
  *   56      4     holdout days               60  4  popularity window days
  *   64      8     cold-start share (f64)     72  8  file size in bytes (f64)
- *   80      16    reserved, zero
+ *   80      4     recommend-options bytes (u32; the last section, UTF-8 JSON)
+ *   84      12    reserved, zero
  *   96      …     sections, in the order of `layout()`, each starting at a multiple of 8 (zero padding)
  *   end-4   4     CRC-32 (zlib) of every byte before it
  *
@@ -30,7 +32,7 @@ import type { PreparedModel } from './model';
  * buffer (no copy) when it is 8-byte aligned.
  */
 export const MODEL_MAGIC = 'LKRM';
-export const MODEL_VERSION = 1;
+export const MODEL_VERSION = 2;
 const HEADER_BYTES = 96;
 const TRAILER_BYTES = 4;
 
@@ -53,6 +55,7 @@ interface Header {
   holdoutDays: number;
   popularityWindowDays: number;
   coldStartShare: number;
+  optionsBytes: number;
 }
 
 const U32_FIELDS = [
@@ -94,6 +97,7 @@ function layout(h: Header): Array<{ name: string; kind: Kind; length: number }> 
     { name: 'coldOffsets', kind: 'i32', length: nA + 1 },
     { name: 'coldIds', kind: 'i32', length: h.coldLinks },
     { name: 'coldScores', kind: 'f32', length: h.coldLinks },
+    { name: 'recommendOptions', kind: 'u8', length: h.optionsBytes },
   ];
 }
 
@@ -117,6 +121,7 @@ function assertLittleEndian(): void {
 export function encodeModelChunks(model: PreparedModel): Buffer[] {
   assertLittleEndian();
   const { pool, offsets } = model.customers.storage();
+  const options = Buffer.from(JSON.stringify(model.recommendOptions), 'utf8');
   const h: Header = {
     customers: model.customers.size,
     listedCustomers: model.listedCustomers,
@@ -133,6 +138,7 @@ export function encodeModelChunks(model: PreparedModel): Buffer[] {
     holdoutDays: model.holdoutDays,
     popularityWindowDays: model.popularityWindowDays,
     coldStartShare: model.coldStartShare,
+    optionsBytes: options.length,
   };
   const arrays: Record<string, ArrayBufferView> = {
     customerOffsets: offsets,
@@ -153,6 +159,7 @@ export function encodeModelChunks(model: PreparedModel): Buffer[] {
     coldOffsets: model.coldLinks.offsets,
     coldIds: model.coldLinks.ids,
     coldScores: model.coldLinks.scores,
+    recommendOptions: options,
   };
   const header = Buffer.alloc(HEADER_BYTES);
   header.write(MODEL_MAGIC, 0, 'latin1');
@@ -166,6 +173,7 @@ export function encodeModelChunks(model: PreparedModel): Buffer[] {
   });
   header.writeDoubleLE(h.coldStartShare, 64);
   header.writeDoubleLE(fileBytes(h), 72);
+  header.writeUInt32LE(h.optionsBytes, 80);
   const chunks: Buffer[] = [header];
   let crc = zlib.crc32(header);
   for (const s of layout(h)) {
@@ -209,13 +217,15 @@ export function decodeModel(buf: Uint8Array): PreparedModel {
       `not a prepared model (magic ${JSON.stringify(magic)}, expected "${MODEL_MAGIC}")`,
     );
   const version = b.readUInt16LE(4);
-  if (version !== MODEL_VERSION) throw new RecsysFormatError(`unsupported model version ${version}`);
+  if (version !== MODEL_VERSION && version !== 1)
+    throw new RecsysFormatError(`unsupported model version ${version}`);
   if (b.readUInt16LE(6) !== HEADER_BYTES) throw new RecsysFormatError('model header size is inconsistent');
   const h = {} as Header;
   U32_FIELDS.forEach((f, i) => {
     h[f] = b.readUInt32LE(8 + 4 * i);
   });
   h.coldStartShare = b.readDoubleLE(64);
+  h.optionsBytes = version === 1 ? 0 : b.readUInt32LE(80);
   const expected = fileBytes(h);
   if (b.readDoubleLE(72) !== expected)
     throw new RecsysFormatError('model header is inconsistent (file size)');
@@ -259,6 +269,16 @@ export function decodeModel(buf: Uint8Array): PreparedModel {
   ) {
     throw new RecsysFormatError('model header is inconsistent (counts or days)');
   }
+  let recommendOptions: PreparedModel['recommendOptions'];
+  try {
+    const bytes = sections.recommendOptions as Uint8Array;
+    const json = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
+    recommendOptions = resolveRecommendOptions(h.optionsBytes === 0 ? {} : (JSON.parse(json) as object));
+  } catch (err) {
+    throw new RecsysFormatError(`model recommend options are invalid: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
   let articles: ArticleIdTable;
   let customers: IdTable;
   try {
@@ -293,6 +313,7 @@ export function decodeModel(buf: Uint8Array): PreparedModel {
     boostedRanking: i32('boostedRanking'),
     neighbours: { k: h.k, ids: i32('neighbourIds'), scores: f32('neighbourScores') },
     coldLinks: { offsets: i32('coldOffsets'), ids: i32('coldIds'), scores: f32('coldScores') },
+    recommendOptions,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { ArticleIdTable } from './article-id-table';
 import type { IdTable } from './id-table';
 import type { ArticleNeighbours } from './neighbours';
+import type { ResolvedRecommendOptions } from './recommend-options';
 
 /**
  * Each customer's purchases before the split, most recent first (day descending, then article index
@@ -71,4 +72,6 @@ export interface PreparedModel {
   readonly boostedRanking: Int32Array;
   readonly neighbours: ArticleNeighbours;
   readonly coldLinks: ColdLinks;
+  /** The recommenders' options for this model (recorded: every worker, the API and the gallery use them). */
+  readonly recommendOptions: ResolvedRecommendOptions;
 }

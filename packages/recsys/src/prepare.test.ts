@@ -24,9 +24,9 @@ describe('prepareModel', () => {
       addedArticles: 0,
       droppedNeighbourEntries: 0,
       historyRows: 14,
-      holdoutRows: 4,
-      holdoutPairs: 3,
-      holdoutCustomers: 2,
+      holdoutRows: 5,
+      holdoutPairs: 4,
+      holdoutCustomers: 3,
       newArticles: 8,
       newArticlesSoldInHoldout: 1,
     });

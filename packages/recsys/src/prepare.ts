@@ -2,6 +2,7 @@ import type { Dataset } from './dataset';
 import { RecsysInputError } from './errors';
 import type { ArticleStats, ColdLinks, CustomerHistory, CustomerHoldout, PreparedModel } from './model';
 import { alignNeighbours, type ArticleNeighbours, type NeighbourInput } from './neighbours';
+import { resolveRecommendOptions, type RecommendOptions } from './recommend-options';
 import { validateTransactionLog, type TransactionLog } from './transactions';
 
 export interface PrepareOptions {
@@ -13,9 +14,11 @@ export interface PrepareOptions {
   coldStartShare?: number;
   /** Build reverse links from purchased articles to new arrivals that look like them. Default true. */
   coldLinks?: boolean;
+  /** The recommenders' options, recorded in the model (defaults: `DEFAULT_RECOMMEND_OPTIONS`). */
+  recommend?: RecommendOptions;
 }
 
-export const DEFAULT_PREPARE_OPTIONS: Required<PrepareOptions> = {
+export const DEFAULT_PREPARE_OPTIONS: Required<Omit<PrepareOptions, 'recommend'>> = {
   holdoutDays: 7,
   popularityWindowDays: 7,
   coldStartShare: 1,
@@ -53,6 +56,7 @@ export function prepareModel(
   options: PrepareOptions = {},
 ): { model: PreparedModel; report: PrepareReport } {
   const o = resolvePrepareOptions(options);
+  const recommendOptions = resolveRecommendOptions(options.recommend);
   let aligned: ArticleNeighbours;
   let addedArticles = 0;
   let dropped = 0;
@@ -115,6 +119,7 @@ export function prepareModel(
     boostedRanking,
     neighbours: aligned,
     coldLinks,
+    recommendOptions,
   };
   return {
     model,
@@ -131,8 +136,9 @@ export function prepareModel(
   };
 }
 
-export function resolvePrepareOptions(options: PrepareOptions): Required<PrepareOptions> {
-  const o = { ...DEFAULT_PREPARE_OPTIONS, ...stripUndefined(options) };
+export function resolvePrepareOptions(options: PrepareOptions): Required<Omit<PrepareOptions, 'recommend'>> {
+  const { recommend: _recommend, ...rest } = options;
+  const o = { ...DEFAULT_PREPARE_OPTIONS, ...stripUndefined(rest) };
   if (!Number.isInteger(o.holdoutDays) || o.holdoutDays < 0 || o.holdoutDays > 3650) {
     throw new RecsysInputError(`holdoutDays must be an integer in [0, 3650], got ${o.holdoutDays}`);
   }

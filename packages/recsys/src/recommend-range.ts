@@ -2,10 +2,11 @@ import { RecsysInputError } from './errors';
 import { EvaluationAccumulator, type EvaluationPartial } from './evaluation';
 import { K } from './metrics';
 import type { PreparedModel } from './model';
-import { METHODS, Recommender, type Method, type RecommendOptions } from './recommender';
+import { recommendOptionsOf, type RecommendOptions } from './recommend-options';
+import { METHODS, Recommender, type Method } from './recommender';
 
 export interface RangeOptions extends RecommendOptions {
-  /** Methods to run. Default all three. */
+  /** Methods to run. Default all of `METHODS`. */
   methods?: readonly Method[];
   /** Score against the holdout. Default true. */
   evaluate?: boolean;
@@ -113,7 +114,7 @@ class RangeRun {
       if (!METHODS.includes(m)) throw new RecsysInputError(`unknown method ${String(m)}`);
     if (new Set(this.methods).size !== this.methods.length)
       throw new RecsysInputError('methods listed twice');
-    this.recommender = new Recommender(model, options);
+    this.recommender = new Recommender(model, recommendOptionsOf(options));
     for (const m of this.methods) {
       this.predictions[m] = new Int32Array((end - start) * K);
       if (options.evaluate ?? true)
@@ -125,13 +126,14 @@ class RangeRun {
     const from = this.start + this.done;
     const to = Math.min(this.end, from + maxCustomers);
     const { offsets, articles } = this.model.holdout;
+    const history = this.model.history.offsets;
     for (const m of this.methods) {
       const out = this.predictions[m]!;
       const acc = this.accumulators[m];
       for (let c = from; c < to; c++) {
         const at = (c - this.start) * K;
         this.recommender.recommend(c, m, out, at);
-        acc?.addCustomer(out, at, articles, offsets[c]!, offsets[c + 1]!);
+        acc?.addCustomer(out, at, articles, offsets[c]!, offsets[c + 1]!, history[c + 1]! > history[c]!);
       }
     }
     this.done = to - this.start;

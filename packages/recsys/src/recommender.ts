@@ -1,84 +1,59 @@
+import { articleActivity, type ArticleActivity } from './article-activity';
 import { RecsysInputError } from './errors';
 import { K } from './metrics';
 import type { PreparedModel } from './model';
-
-/** The recommenders: visual neighbours (the product) and the two baselines. */
-export const METHODS = ['visual', 'popularity', 'repurchase'] as const;
-export type Method = (typeof METHODS)[number];
-
-export interface RecommendOptions {
-  /** A purchase's weight halves every this many days before the split. Default 60. */
-  recencyHalfLifeDays?: number;
-  /** The visual method looks at a customer's most recent this-many purchases. Default 64. */
-  maxHistoryPurchases?: number;
-  /** Similarity credited to a purchased article itself (repurchase); neighbours score their cosine. Default 2. */
-  selfSimilarity?: number;
-  /**
-   * Candidate scores are multiplied by 1 + w·ln(1 + boosted popularity), favouring what still sells (and
-   * new arrivals that look like what sells) over look-alikes that left the range. Default 0.5; 0 is off.
-   */
-  popularityPriorWeight?: number;
-  /** Never recommend what the customer already bought before the split (unless nothing else is left). Default false. */
-  excludePurchased?: boolean;
-  /** Follow reverse links to new arrivals (see `ColdLinks`). Default true. */
-  useColdLinks?: boolean;
-}
-
-export const DEFAULT_RECOMMEND_OPTIONS: Required<RecommendOptions> = {
-  recencyHalfLifeDays: 60,
-  maxHistoryPurchases: 64,
-  selfSimilarity: 2,
-  popularityPriorWeight: 0.5,
-  excludePurchased: false,
-  useColdLinks: true,
-};
-
-export function resolveRecommendOptions(options: RecommendOptions = {}): Required<RecommendOptions> {
-  const o = { ...DEFAULT_RECOMMEND_OPTIONS };
-  for (const key of Object.keys(DEFAULT_RECOMMEND_OPTIONS) as (keyof RecommendOptions)[]) {
-    const v = options[key];
-    if (v !== undefined) (o as Record<string, unknown>)[key] = v;
-  }
-  const positive = (name: keyof RecommendOptions, v: number): void => {
-    if (!(typeof v === 'number' && v > 0 && Number.isFinite(v)))
-      throw new RecsysInputError(`${name} must be a positive number, got ${v}`);
-  };
-  positive('recencyHalfLifeDays', o.recencyHalfLifeDays);
-  positive('maxHistoryPurchases', o.maxHistoryPurchases);
-  if (!Number.isInteger(o.maxHistoryPurchases))
-    throw new RecsysInputError('maxHistoryPurchases must be an integer');
-  if (!(o.selfSimilarity >= 0 && Number.isFinite(o.selfSimilarity)))
-    throw new RecsysInputError('selfSimilarity must be ≥ 0');
-  if (!(o.popularityPriorWeight >= 0 && Number.isFinite(o.popularityPriorWeight)))
-    throw new RecsysInputError('popularityPriorWeight must be ≥ 0');
-  if (typeof o.excludePurchased !== 'boolean' || typeof o.useColdLinks !== 'boolean') {
-    throw new RecsysInputError('excludePurchased and useColdLinks must be booleans');
-  }
-  return o;
-}
+import { productGroups, type ProductGroups } from './product-groups';
+import {
+  resolveRecommendOptions,
+  type RecommendOptions,
+  type ResolvedRecommendOptions,
+} from './recommend-options';
 
 /**
- * Produces exactly 12 distinct article indices per customer with any of the three methods. Holds scratch
- * arrays sized to the catalogue, so make one per process (or per range) and reuse it; not re-entrant.
+ * The recommenders: the hybrid (the product, and what submission.csv holds) and the single methods it is
+ * measured against.
+ */
+export const METHODS = ['hybrid', 'repurchase', 'same-product', 'popularity', 'visual'] as const;
+export type Method = (typeof METHODS)[number];
+/** The method of submission.csv, the API and the gallery. */
+export const DEFAULT_METHOD: Method = 'hybrid';
+
+/**
+ * Produces exactly 12 distinct article indices per customer with any method. Holds scratch arrays sized to
+ * the catalogue, so make one per process (or per range) and reuse it; not re-entrant. Options are the model's
+ * recorded ones (`model.recommendOptions`), with `overrides` on top.
  *
- * - **visual**: each of the customer's most recent purchases (weight 2^(−age/half-life), age in days
- *   before the split; a repeated purchase counts each time) credits the article itself with
- *   `selfSimilarity` and each of its visual neighbours with their cosine score; reverse links credit new
- *   arrivals that look like it. Candidate totals are multiplied by the popularity prior and the top 12
- *   taken; remaining slots are filled from the boosted popularity ranking.
- * - **popularity**: the 12 best sellers of the popularity window (the last history week).
+ * A purchase's recency weight is w = 2^(−age/`recencyHalfLifeDays`), age in days before the split; the
+ * customer's `maxHistoryPurchases` most recent purchases count (a repeated purchase counts each time).
+ *
+ * - **hybrid**: one transparent score per candidate,
+ *     score(a) = repurchaseWeight · Σ w (purchases of a)
+ *              + sameProductWeight · Σ w (purchases of another colourway of a's product_code)
+ *              + visualWeight · Σ w · cosine (purchases whose visual neighbour a is)
+ *              + newArrivalWeight · Σ w · cosine (the same, for a new arrival: no sales before the split)
+ *              + trendingWeight · trend(a)   (1 for the top seller of the trend window)
+ *   where every candidate but a new arrival must have sold in the `activeWindowDays` before the split, and the
+ *   12 trending articles are candidates for everybody. Top 12; filled from the trending ranking.
  * - **repurchase**: the customer's distinct purchases, most recent first, filled with popularity.
+ * - **same-product**: the other colourways of their purchases (Σ w), filled with popularity.
+ * - **popularity**: the 12 best sellers of the popularity window (the last history week).
+ * - **visual**: visual neighbours of their purchases (Σ w · cosine; reverse links reach new arrivals), filled
+ *   with the boosted popularity ranking: image embeddings alone (`selfSimilarity` and `popularityPriorWeight`
+ *   mix in repurchase and popularity when set).
  *
  * Ties break by article index ascending, so results are deterministic. A customer without history gets the
- * boosted ranking (visual) or plain popularity (baselines).
+ * trending ranking (hybrid), the boosted ranking (visual) or plain popularity (the others).
  */
 export class Recommender {
-  readonly options: Required<RecommendOptions>;
+  readonly options: ResolvedRecommendOptions;
+  readonly activity: ArticleActivity;
+  readonly products: ProductGroups;
   private readonly score: Float64Array;
   private readonly touchedStamp: Int32Array;
   private readonly chosenStamp: Int32Array;
   private readonly purchasedStamp: Int32Array;
   private readonly touched: Int32Array;
+  private nTouched = 0;
   private readonly prior: Float64Array;
   private readonly decay: Float64Array;
   private readonly topIdx = new Int32Array(K);
@@ -87,9 +62,9 @@ export class Recommender {
 
   constructor(
     readonly model: PreparedModel,
-    options: RecommendOptions = {},
+    overrides: RecommendOptions = {},
   ) {
-    this.options = resolveRecommendOptions(options);
+    this.options = resolveRecommendOptions({ ...model.recommendOptions, ...stripUndefined(overrides) });
     const nA = model.articles.size;
     if (nA < K) throw new RecsysInputError(`the catalogue has ${nA} articles; at least ${K} are needed`);
     this.score = new Float64Array(nA);
@@ -104,6 +79,14 @@ export class Recommender {
     this.decay = new Float64Array(maxAge + 1);
     for (let age = 0; age <= maxAge; age++)
       this.decay[age] = Math.pow(2, -age / this.options.recencyHalfLifeDays);
+    this.activity = articleActivity(
+      model.history,
+      nA,
+      model.splitDay,
+      model.stats.historySales,
+      this.options,
+    );
+    this.products = productGroups(model.articles);
   }
 
   /** Writes customer `c`'s 12 recommendations (article indices) to `out[offset, offset + 12)`. */
@@ -111,14 +94,20 @@ export class Recommender {
     if (!(c >= 0 && c < this.model.customers.size))
       throw new RecsysInputError(`customer index ${c} out of range`);
     switch (method) {
-      case 'visual':
-        this.visual(c, out, offset);
+      case 'hybrid':
+        this.hybrid(c, out, offset);
+        return;
+      case 'repurchase':
+        this.repurchase(c, out, offset);
+        return;
+      case 'same-product':
+        this.sameProduct(c, out, offset);
         return;
       case 'popularity':
         out.set(this.model.popularityRanking.subarray(0, K), offset);
         return;
-      case 'repurchase':
-        this.repurchase(c, out, offset);
+      case 'visual':
+        this.visual(c, out, offset);
         return;
       default:
         throw new RecsysInputError(`unknown method ${String(method)}`);
@@ -126,7 +115,7 @@ export class Recommender {
   }
 
   /** The 12 recommended article ids for a customer id; `undefined` for an unknown customer. */
-  recommendIds(customerId: string, method: Method = 'visual'): string[] | undefined {
+  recommendIds(customerId: string, method: Method = DEFAULT_METHOD): string[] | undefined {
     const c = this.model.customers.indexOf(customerId);
     if (c < 0) return undefined;
     const out = new Int32Array(K);
@@ -141,7 +130,76 @@ export class Recommender {
       this.purchasedStamp.fill(0);
       this.gen = 0;
     }
+    this.nTouched = 0;
     return ++this.gen;
+  }
+
+  /** Adds `v` to candidate `a`'s score (creating it at 0 first). */
+  private credit(a: number, v: number, gen: number): void {
+    if (this.touchedStamp[a] !== gen) {
+      this.touchedStamp[a] = gen;
+      this.score[a] = v;
+      this.touched[this.nTouched++] = a;
+    } else this.score[a]! += v;
+  }
+
+  private hybrid(c: number, out: Int32Array, offset: number): void {
+    const m = this.model;
+    const o = this.options;
+    const gen = this.nextGen();
+    const { offsets, articles: hArticles, days: hDays } = m.history;
+    const start = offsets[c]!;
+    const last = Math.min(offsets[c + 1]!, start + o.maxHistoryPurchases);
+    const { recentSales, trend, trendRanking } = this.activity;
+    const historySales = m.stats.historySales;
+    const { productOf, offsets: pOff, articles: pArticles } = this.products;
+    const k = m.neighbours.k;
+    const nIds = m.neighbours.ids;
+    const nScores = m.neighbours.scores;
+    const cOff = m.coldLinks.offsets;
+    const cIds = m.coldLinks.ids;
+    const cScores = m.coldLinks.scores;
+    const split1 = m.splitDay - 1;
+    const wRep = o.repurchaseWeight;
+    const wVar = o.sameProductWeight;
+    const wVis = o.visualWeight;
+    const wNew = o.newArrivalWeight;
+    for (let j = start; j < last; j++) {
+      const a = hArticles[j]!;
+      const w = this.decay[split1 - hDays[j]!]!;
+      if (wRep > 0 && recentSales[a]! > 0) this.credit(a, wRep * w, gen);
+      if (wVar > 0) {
+        const p = productOf[a]!;
+        for (let q = pOff[p]!; q < pOff[p + 1]!; q++) {
+          const b = pArticles[q]!;
+          if (b !== a && recentSales[b]! > 0) this.credit(b, wVar * w, gen);
+        }
+      }
+      if (wVis > 0 || wNew > 0) {
+        for (let q = a * k; q < a * k + k; q++) {
+          const b = nIds[q]!;
+          const s = nScores[q]!;
+          if (b < 0 || !(s > 0)) continue;
+          if (historySales[b] === 0) {
+            if (wNew > 0) this.credit(b, wNew * w * s, gen);
+          } else if (wVis > 0 && recentSales[b]! > 0) this.credit(b, wVis * w * s, gen);
+        }
+        if (wNew > 0) {
+          for (let q = cOff[a]!; q < cOff[a + 1]!; q++) this.credit(cIds[q]!, wNew * w * cScores[q]!, gen);
+        }
+      }
+    }
+    const wTrend = o.trendingWeight;
+    if (wTrend > 0) {
+      for (let r = 0; r < K; r++) if (trend[trendRanking[r]!]! > 0) this.credit(trendRanking[r]!, 0, gen);
+      for (let t = 0; t < this.nTouched; t++) {
+        const a = this.touched[t]!;
+        this.score[a]! += wTrend * trend[a]!;
+      }
+    }
+    const n = this.top(gen, false, false);
+    this.emit(out, offset, n, gen);
+    this.fill(trendRanking, out, offset, n, gen, false);
   }
 
   private visual(c: number, out: Int32Array, offset: number): void {
@@ -152,11 +210,6 @@ export class Recommender {
     const end = offsets[c + 1]!;
     const exclude = this.options.excludePurchased;
     if (exclude) for (let j = start; j < end; j++) this.purchasedStamp[hArticles[j]!] = gen;
-
-    const score = this.score;
-    const stamp = this.touchedStamp;
-    const touched = this.touched;
-    let nTouched = 0;
     const k = m.neighbours.k;
     const nIds = m.neighbours.ids;
     const nScores = m.neighbours.scores;
@@ -170,62 +223,42 @@ export class Recommender {
     for (let j = start; j < last; j++) {
       const a = hArticles[j]!;
       const w = this.decay[split1 - hDays[j]!]!;
-      if (self > 0) {
-        if (stamp[a] !== gen) {
-          stamp[a] = gen;
-          score[a] = w * self;
-          touched[nTouched++] = a;
-        } else score[a]! += w * self;
-      }
+      if (self > 0) this.credit(a, w * self, gen);
       for (let q = a * k; q < a * k + k; q++) {
         const b = nIds[q]!;
         if (b < 0) continue;
         const s = nScores[q]!;
-        if (!(s > 0)) continue;
-        if (stamp[b] !== gen) {
-          stamp[b] = gen;
-          score[b] = w * s;
-          touched[nTouched++] = b;
-        } else score[b]! += w * s;
+        if (s > 0) this.credit(b, w * s, gen);
       }
-      if (useCold) {
-        for (let q = cOff[a]!; q < cOff[a + 1]!; q++) {
-          const b = cIds[q]!;
-          const v = w * cScores[q]!;
-          if (stamp[b] !== gen) {
-            stamp[b] = gen;
-            score[b] = v;
-            touched[nTouched++] = b;
-          } else score[b]! += v;
-        }
-      }
+      if (useCold) for (let q = cOff[a]!; q < cOff[a + 1]!; q++) this.credit(cIds[q]!, w * cScores[q]!, gen);
     }
-
-    // Top 12 of the candidates by (score × prior) desc, index asc.
-    const topIdx = this.topIdx;
-    const topScore = this.topScore;
-    const prior = this.prior;
-    let n = 0;
-    for (let t = 0; t < nTouched; t++) {
-      const a = touched[t]!;
-      if (exclude && this.purchasedStamp[a] === gen) continue;
-      const s = score[a]! * prior[a]!;
-      if (n === K && !(s > topScore[K - 1]! || (s === topScore[K - 1]! && a < topIdx[K - 1]!))) continue;
-      let p = n < K ? n++ : K - 1;
-      while (p > 0 && (s > topScore[p - 1]! || (s === topScore[p - 1]! && a < topIdx[p - 1]!))) {
-        topScore[p] = topScore[p - 1]!;
-        topIdx[p] = topIdx[p - 1]!;
-        p--;
-      }
-      topScore[p] = s;
-      topIdx[p] = a;
-    }
-    const chosen = this.chosenStamp;
-    for (let i = 0; i < n; i++) {
-      out[offset + i] = topIdx[i]!;
-      chosen[topIdx[i]!] = gen;
-    }
+    const n = this.top(gen, exclude, true);
+    this.emit(out, offset, n, gen);
     this.fill(m.boostedRanking, out, offset, n, gen, exclude);
+  }
+
+  private sameProduct(c: number, out: Int32Array, offset: number): void {
+    const m = this.model;
+    const gen = this.nextGen();
+    const { offsets, articles: hArticles, days: hDays } = m.history;
+    const start = offsets[c]!;
+    const end = offsets[c + 1]!;
+    for (let j = start; j < end; j++) this.purchasedStamp[hArticles[j]!] = gen;
+    const { productOf, offsets: pOff, articles: pArticles } = this.products;
+    const split1 = m.splitDay - 1;
+    const last = Math.min(end, start + this.options.maxHistoryPurchases);
+    for (let j = start; j < last; j++) {
+      const a = hArticles[j]!;
+      const w = this.decay[split1 - hDays[j]!]!;
+      const p = productOf[a]!;
+      for (let q = pOff[p]!; q < pOff[p + 1]!; q++) {
+        const b = pArticles[q]!;
+        if (this.purchasedStamp[b] !== gen) this.credit(b, w, gen);
+      }
+    }
+    const n = this.top(gen, false, false);
+    this.emit(out, offset, n, gen);
+    this.fill(m.popularityRanking, out, offset, n, gen, false);
   }
 
   private repurchase(c: number, out: Int32Array, offset: number): void {
@@ -241,6 +274,39 @@ export class Recommender {
       out[offset + n++] = a;
     }
     this.fill(m.popularityRanking, out, offset, n, gen, false);
+  }
+
+  /**
+   * The top 12 touched candidates by score (× the popularity prior when `withPrior`) desc, index asc, into
+   * `topIdx`; returns how many there are.
+   */
+  private top(gen: number, exclude: boolean, withPrior: boolean): number {
+    const topIdx = this.topIdx;
+    const topScore = this.topScore;
+    const prior = this.prior;
+    let n = 0;
+    for (let t = 0; t < this.nTouched; t++) {
+      const a = this.touched[t]!;
+      if (exclude && this.purchasedStamp[a] === gen) continue;
+      const s = withPrior ? this.score[a]! * prior[a]! : this.score[a]!;
+      if (n === K && !(s > topScore[K - 1]! || (s === topScore[K - 1]! && a < topIdx[K - 1]!))) continue;
+      let p = n < K ? n++ : K - 1;
+      while (p > 0 && (s > topScore[p - 1]! || (s === topScore[p - 1]! && a < topIdx[p - 1]!))) {
+        topScore[p] = topScore[p - 1]!;
+        topIdx[p] = topIdx[p - 1]!;
+        p--;
+      }
+      topScore[p] = s;
+      topIdx[p] = a;
+    }
+    return n;
+  }
+
+  private emit(out: Int32Array, offset: number, n: number, gen: number): void {
+    for (let i = 0; i < n; i++) {
+      out[offset + i] = this.topIdx[i]!;
+      this.chosenStamp[this.topIdx[i]!] = gen;
+    }
   }
 
   /** Fills slots `[n, 12)` from a ranking, skipping chosen (and, with `exclude`, purchased) articles. */
@@ -263,4 +329,8 @@ export class Recommender {
       }
     }
   }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -108,6 +108,7 @@ export async function checkSubmission(
   let invalidPredictions = 0;
   const acc = new EvaluationAccumulator('submission', model.stats.historySales);
   const pred = new Int32Array(K);
+  const hasHistory = (c: number): boolean => model.history.offsets[c + 1]! > model.history.offsets[c]!;
   const note = (rec: CsvRecord, reason: string): RecordVerdict => {
     if (issues.length < 20) issues.push(`${file}:${rec.line}: ${reason}`);
     return undefined;
@@ -151,6 +152,7 @@ export async function checkSubmission(
       model.holdout.articles,
       model.holdout.offsets[c]!,
       model.holdout.offsets[c + 1]!,
+      hasHistory(c),
     );
     return undefined;
   };
@@ -166,6 +168,7 @@ export async function checkSubmission(
       model.holdout.articles,
       model.holdout.offsets[c]!,
       model.holdout.offsets[c + 1]!,
+      hasHistory(c),
     );
   }
   return {

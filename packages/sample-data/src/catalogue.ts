@@ -50,6 +50,10 @@ export interface Article {
 export interface Catalogue {
   articles: Article[];
   products: number;
+  /** Product p's colourways are articles (rows) `[productStart[p], productStart[p + 1])`. */
+  productStart: Int32Array;
+  /** The product bought together with product p (its pair, symmetric), or -1. */
+  partner: Int32Array;
 }
 
 export interface CatalogueOptions {
@@ -178,5 +182,48 @@ export function buildCatalogue(options: CatalogueOptions): Catalogue {
       });
     });
   });
-  return { articles, products: drafts.length };
+  const productStart = new Int32Array(drafts.length + 1);
+  for (const a of articles) productStart[a.product + 1] = a.row + 1;
+  for (let p = 0; p < drafts.length; p++)
+    productStart[p + 1] = Math.max(productStart[p + 1]!, productStart[p]!);
+  return {
+    articles,
+    products: drafts.length,
+    productStart,
+    partner: pairProducts(seed, drafts),
+  };
+}
+
+/** Share of products that have a bought-together partner. */
+const PAIRED_SHARE = 0.7;
+
+/**
+ * Bought-together pairs (a top and its matching bottom, a bag and its shoes): within each index, in launch order,
+ * a product is paired with one of the next few unpaired products of another product type, so partners are on sale
+ * at about the same time. A separate random stream, so the articles do not change with the pairing.
+ */
+function pairProducts(seed: number, drafts: readonly Draft[]): Int32Array {
+  const rng = streamFor(seed, 'co-purchase');
+  const partner = new Int32Array(drafts.length).fill(-1);
+  const byIndex = new Map<number, number[]>();
+  drafts.forEach((d, p) => {
+    const list = byIndex.get(d.index);
+    if (list) list.push(p);
+    else byIndex.set(d.index, [p]);
+  });
+  for (const products of byIndex.values()) {
+    for (let i = 0; i < products.length; i++) {
+      const p = products[i]!;
+      if (partner[p]! >= 0 || !rng.chance(PAIRED_SHARE)) continue;
+      for (let j = i + 1; j < Math.min(products.length, i + 9); j++) {
+        const q = products[j]!;
+        if (partner[q]! < 0 && drafts[q]!.type !== drafts[p]!.type) {
+          partner[p] = q;
+          partner[q] = p;
+          break;
+        }
+      }
+    }
+  }
+  return partner;
 }

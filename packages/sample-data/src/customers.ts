@@ -1,7 +1,7 @@
 /**
  * Customers: the rows of customers.csv plus each customer's hidden tastes (segment, favourite product types,
- * colours and patterns, how strongly taste drives their choices), activity level, repurchase habit, sales channel,
- * and when they join and leave.
+ * colours and patterns, how strongly taste drives their choices), activity level, habit (how often they repeat
+ * themselves), sales channel, and when they join and leave.
  */
 import { CsvWriter } from './csv';
 import { streamFor, type Rng } from './random';
@@ -53,8 +53,11 @@ export interface Customers {
   pickiness: Float32Array;
   /** Probability of choosing a product type from their favourites (else from what sells that day). */
   typeLoyalty: Float32Array;
-  /** Probability that an item is a repeat of one of their recent purchases. */
-  repurchase: Float32Array;
+  /**
+   * How strongly they repeat themselves: a multiplier (mean ≈ 1, exponential, at most 6) on the purchase model's
+   * repurchase, colour-variant and co-purchase shares.
+   */
+  habit: Float32Array;
   /** Probability that a basket is bought online (sales channel 2). */
   online: Float32Array;
 }
@@ -113,7 +116,7 @@ export async function buildCustomers(options: CustomerOptions): Promise<Customer
     favPatternWeights: new Float32Array(n * FAV_PATTERNS),
     pickiness: new Float32Array(n),
     typeLoyalty: new Float32Array(n),
-    repurchase: new Float32Array(n),
+    habit: new Float32Array(n),
     online: new Float32Array(n),
   };
   const segmentShares = SEGMENTS.map((s) => s.share);
@@ -151,7 +154,7 @@ export async function buildCustomers(options: CustomerOptions): Promise<Customer
     c.pickiness[i] =
       style < 0.35 ? rng.range(2.5, 4.5) : style < 0.75 ? rng.range(1, 2.2) : rng.range(0, 0.5);
     c.typeLoyalty[i] = rng.range(0.5, 0.95);
-    c.repurchase[i] = Math.min(0.4, 0.06 * rng.exp());
+    c.habit[i] = Math.min(6, rng.exp());
     const channel = rng.float();
     c.online[i] = channel < 0.3 ? 0.05 : channel < 0.8 ? 0.92 : 0.5;
 

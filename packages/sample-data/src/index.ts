@@ -25,6 +25,15 @@ export {
 } from './sample';
 export { buildCatalogue, MAX_ARTICLES, type Article, type Catalogue } from './catalogue';
 export { CUSTOMER_HEADER } from './customers';
+export {
+  DEFAULT_PURCHASE_MODEL,
+  HISTORY_SOURCES,
+  PURCHASE_SOURCES,
+  resolvePurchaseModel,
+  type PurchaseModel,
+  type PurchaseSource,
+} from './purchase-model';
+export type { BestSellerShares, RepeatHabits, RepeatShares } from './habit-stats';
 export { TRANSACTION_HEADER } from './transactions';
 export { imagePath, renderArticleImage } from './images';
 export { articleLook, type ArticleLook, type ImageSize } from './svg';

@@ -4,11 +4,10 @@
  *
  * Each day has a transaction count (weekly rhythm, seasons, Black Friday, sales, a slow trend), split into baskets:
  * a customer (drawn by activity, among those who have joined and not left) buys 1–15 items on one channel. Each item
- * is either a repeat of one of their recent purchases (repurchase habit), a second unit of the previous item, or a
- * new choice: a product type (their favourites, or what sells that day), then a handful of candidates drawn by the
- * day's popularity (appeal × lifecycle with a launch boost × the type's season), of which they take one by taste
- * (colour, pattern and index affinity raised to their pickiness). So sales are long-tailed and seasonal, and what a
- * picky customer buys next — new arrivals included — looks like what they bought before.
+ * is a second unit of the previous item now and then, otherwise drawn from the purchase model (`purchase-model.ts`):
+ * a repurchase, another colourway or the paired product of a recent purchase, a trending best seller, a choice by
+ * visual taste, or noise. Popularity = appeal × lifecycle (launch boost, then fading) × the type's season × a
+ * weekly trend, so sales are long-tailed, seasonal and move from week to week.
  */
 import type { Catalogue } from './catalogue';
 import { formatDay, dayOfYear, monthDay, weekday } from './calendar';
@@ -22,6 +21,8 @@ import {
   SEGMENT_TYPE_WEIGHTS,
   type Customers,
 } from './customers';
+import { HabitStats, type BestSellerShares, type RepeatHabits } from './habit-stats';
+import { PURCHASE_SOURCES, type PurchaseModel, type PurchaseSource } from './purchase-model';
 import { AliasTable, streamFor, type Rng } from './random';
 import { APPEARANCES, COLOUR_GROUPS, PRODUCT_TYPES, type PatternKind } from './vocab';
 
@@ -35,6 +36,7 @@ export interface SimulationOptions {
   transactions: number;
   catalogue: Catalogue;
   customers: Customers;
+  purchaseModel: PurchaseModel;
   writer: CsvWriter;
   onDay?: (day: number, rowsSoFar: number) => void;
 }
@@ -49,6 +51,10 @@ export interface SimulationStats {
   articlesSold: number;
   /** Transactions repeating an article the same customer bought on an earlier day (within their last 16 items). */
   repeatPurchases: number;
+  /** Transactions by the purchase-model component that produced them (`secondUnit`: another unit of the previous item). */
+  sources: Record<PurchaseSource | 'secondUnit', number>;
+  /** Repeat habits over the last 12 weeks, measured as published for H&M (see `habit-stats.ts`). */
+  habits: RepeatHabits;
   lastWeek: {
     from: string;
     to: string;
@@ -59,13 +65,15 @@ export interface SimulationStats {
     /** Articles first sold in the last week, and their last-week transactions. */
     newArticles: number;
     newArticleTransactions: number;
-  };
+  } & BestSellerShares;
 }
 
 const HISTORY = 16;
 const CANDIDATES = 8;
-/** Score multiplier of a candidate the customer bought recently. */
+/** Score multiplier of a taste candidate the customer bought recently (repurchases are the model's own component). */
 const NOVELTY = 0.02;
+/** Probability that an item is another unit of the basket's previous item (H&M's duplicate rows). */
+const SECOND_UNIT = 0.06;
 
 /** Daily transaction counts summing exactly to `total` (largest remainders). */
 export function dailyCounts(startDay: number, days: number, total: number): number[] {
@@ -162,8 +170,9 @@ function priceText(units: number): string {
 }
 
 export async function simulateTransactions(options: SimulationOptions): Promise<SimulationStats> {
-  const { seed, startDay, days, catalogue, customers, writer } = options;
+  const { seed, startDay, days, catalogue, customers, writer, purchaseModel: pm } = options;
   const rng: Rng = streamFor(seed, 'transactions');
+  const trendRng: Rng = streamFor(seed, 'trend');
   const arts = catalogue.articles;
   const A = arts.length;
   const C = customers.count;
@@ -172,6 +181,7 @@ export async function simulateTransactions(options: SimulationOptions): Promise<
   const nPatterns = APPEARANCES.length;
 
   const artType = Uint8Array.from(arts, (a) => a.type);
+  const artProduct = Int32Array.from(arts, (a) => a.product);
   const artColour = Uint8Array.from(arts, (a) => a.colour);
   const artPattern = Uint8Array.from(arts, (a) => a.appearance);
   const artIndex = Uint8Array.from(arts, (a) => a.index);
@@ -181,6 +191,7 @@ export async function simulateTransactions(options: SimulationOptions): Promise<
   const artPrice = Int32Array.from(arts, (a) => a.priceUnits);
   const artIds = arts.map((a) => a.id);
   const byLaunch = Int32Array.from(arts, (_, i) => i).sort((x, y) => artLaunch[x]! - artLaunch[y]! || x - y);
+  const { productStart, partner } = catalogue;
 
   const season = new Float64Array(T * days);
   for (let t = 0; t < T; t++) {
@@ -204,7 +215,16 @@ export async function simulateTransactions(options: SimulationOptions): Promise<
     return Float64Array.from(w, (x) => x / max);
   });
 
-  // Per product type: today's on-sale articles, their weights and an alias table over them.
+  // Weekly trend: ln(factor) is an AR(1) with stationary deviation σ, one step per week counted back from the last day.
+  const sigma = pm.trendVolatility;
+  const rho = pm.trendPersistence;
+  const trendLog = new Float64Array(A);
+  for (let a = 0; a < A; a++) trendLog[a] = sigma * trendRng.normal();
+  const trend = Float64Array.from(trendLog, Math.exp);
+  const weekOf = (d: number): number => Math.floor((days - 1 - d) / 7);
+
+  // Per product type: today's on-sale articles, their weights and an alias table over them (taste draws). Over
+  // everything on sale: today's weight of each article (0 when not on sale) and an alias table for trending draws.
   const typeSize = new Int32Array(T);
   for (let a = 0; a < A; a++) typeSize[artType[a]!]!++;
   const typeArticles = Array.from(typeSize, (n) => new Int32Array(Math.max(1, n)));
@@ -212,6 +232,9 @@ export async function simulateTransactions(options: SimulationOptions): Promise<
   const typeAlias = Array.from(typeSize, (n) => new AliasTable(n));
   const typeCount = new Int32Array(T);
   const typeTotal = new Float64Array(T);
+  const today = new Float64Array(A);
+  const trendingWeights = new Float64Array(A);
+  const trendingAlias = new AliasTable(A);
   let active = new Int32Array(A);
   let activeCount = 0;
   let spare = new Int32Array(A);
@@ -235,11 +258,14 @@ export async function simulateTransactions(options: SimulationOptions): Promise<
   const firstPurchaseDay = new Int32Array(C).fill(-1);
   const lastWeekSeen = new Uint8Array(C);
   const firstSold = new Int32Array(A).fill(-1);
+  const habits = new HabitStats(days, C, artProduct, artType);
 
   const favW = new Float64Array(FAV_TYPES);
   const candidates = new Int32Array(CANDIDATES);
   const scores = new Float64Array(CANDIDATES);
   const globalW = new Float64Array(T);
+  const memoryW = new Float64Array(HISTORY);
+  const memoryDecay = Array.from({ length: days + 1 }, (_, age) => Math.pow(2, -age / pm.memoryHalfLifeDays));
 
   const favColours = customers.favColours;
   const favColourWeights = customers.favColourWeights;
@@ -288,7 +314,8 @@ export async function simulateTransactions(options: SimulationOptions): Promise<
     return rng.weighted(globalW);
   };
 
-  const chooseArticle = (c: number, d: number): number => {
+  /** Taste: a product type, a few candidates by popularity, the one closest to the customer's taste. */
+  const byTaste = (c: number, d: number): number => {
     const seg = customers.segment[c]!;
     const t = chooseType(c, seg, d);
     const alias = typeAlias[t]!;
@@ -300,7 +327,6 @@ export async function simulateTransactions(options: SimulationOptions): Promise<
       const a = list[alias.sample(rng)]!;
       candidates[k] = a;
       let s = Math.pow(affinity(c, seg, a), pick);
-      // Novelty: an item they already own is rarely chosen again by accident (repurchases are decided above).
       for (let h = 0; h < owned; h++) {
         if (histArt[c * HISTORY + h] === a) {
           s *= NOVELTY;
@@ -318,6 +344,85 @@ export async function simulateTransactions(options: SimulationOptions): Promise<
     return candidates[CANDIDATES - 1]!;
   };
 
+  /** One of the customer's recent purchases, by recency (weight halving every `memoryHalfLifeDays`). */
+  const recentPurchase = (c: number, d: number): number => {
+    const n = histLen[c]!;
+    for (let h = 0; h < n; h++) memoryW[h] = memoryDecay[d - histDay[c * HISTORY + h]!]!;
+    for (let h = n; h < HISTORY; h++) memoryW[h] = 0;
+    return histArt[c * HISTORY + rng.weighted(memoryW)]!;
+  };
+
+  /** An article of product `p` on sale today (other than `except`), by today's popularity; -1 if none. */
+  const ofProduct = (p: number, except: number): number => {
+    let total = 0;
+    for (let a = productStart[p]!; a < productStart[p + 1]!; a++) if (a !== except) total += today[a]!;
+    if (!(total > 0)) return -1;
+    let x = rng.float() * total;
+    let last = -1;
+    for (let a = productStart[p]!; a < productStart[p + 1]!; a++) {
+      if (a === except || !(today[a]! > 0)) continue;
+      last = a;
+      x -= today[a]!;
+      if (x < 0) return a;
+    }
+    return last;
+  };
+
+  const shares = PURCHASE_SOURCES.map((s) => pm[s]);
+  const historyShares = shares.slice(0, 3).reduce((a, b) => a + b, 0);
+  const freshShares = shares.slice(3).reduce((a, b) => a + b, 0);
+  /**
+   * Index into PURCHASE_SOURCES of the component that produces the next item. The history components scale with
+   * the customer's habit and with how recently they bought: the recency weights of their remembered purchases,
+   * summed and capped at 1 (someone who last bought months ago rarely repeats it now).
+   */
+  const drawSource = (c: number, d: number): number => {
+    let recent = 0;
+    for (let h = 0, n = histLen[c]!; h < n && recent < 1; h++)
+      recent += memoryDecay[d - histDay[c * HISTORY + h]!]!;
+    const habit = customers.habit[c]! * Math.min(1, recent);
+    let x = rng.float() * (habit * historyShares + freshShares);
+    for (let s = 0; s < shares.length; s++) {
+      x -= s < 3 ? habit * shares[s]! : shares[s]!;
+      if (x < 0) return s;
+    }
+    return 4; // rounding: taste
+  };
+
+  const sourceCounts = new Float64Array(PURCHASE_SOURCES.length + 1);
+  const SECOND = PURCHASE_SOURCES.length;
+  const TASTE = PURCHASE_SOURCES.indexOf('taste');
+  const chooseArticle = (c: number, d: number): [article: number, source: number] => {
+    const s = drawSource(c, d);
+    let a = -1;
+    switch (PURCHASE_SOURCES[s]) {
+      case 'repurchase': {
+        const p = recentPurchase(c, d);
+        if (today[p]! > 0) a = p;
+        break;
+      }
+      case 'colourVariant': {
+        const p = recentPurchase(c, d);
+        a = ofProduct(artProduct[p]!, p);
+        break;
+      }
+      case 'coPurchase': {
+        const q = partner[artProduct[recentPurchase(c, d)]!]!;
+        if (q >= 0) a = ofProduct(q, -1);
+        break;
+      }
+      case 'trending':
+        a = active[trendingAlias.sample(rng)]!;
+        break;
+      case 'noise':
+        a = active[rng.int(activeCount)]!;
+        break;
+      default:
+        break;
+    }
+    return a >= 0 ? [a, s] : [byTaste(c, d), TASTE];
+  };
+
   const drawCustomer = (d: number): number => {
     let c = 0;
     for (let tries = 0; tries < 16; tries++) {
@@ -328,7 +433,7 @@ export async function simulateTransactions(options: SimulationOptions): Promise<
   };
 
   const lastWeekStart = Math.max(0, days - 7);
-  const stats: SimulationStats = {
+  const stats = {
     transactions: 0,
     firstDate: dates[0]!,
     lastDate: dates[days - 1]!,
@@ -348,22 +453,38 @@ export async function simulateTransactions(options: SimulationOptions): Promise<
 
   writer.push(TRANSACTION_HEADER);
   let rows = 0;
+  let week = weekOf(0);
   for (let d = 0; d < days; d++) {
+    if (weekOf(d) !== week) {
+      week = weekOf(d);
+      const step = sigma * Math.sqrt(1 - rho * rho);
+      for (let a = 0; a < A; a++) {
+        trendLog[a] = rho * trendLog[a]! + step * trendRng.normal();
+        trend[a] = Math.exp(trendLog[a]!);
+      }
+    }
     // Today's catalogue: launch what is due, fade and retire the rest, and weigh everything on sale.
     while (nextLaunch < A && artLaunch[byLaunch[nextLaunch]!]! <= d)
       active[activeCount++] = byLaunch[nextLaunch++]!;
     typeCount.fill(0);
     typeTotal.fill(0);
+    today.fill(0);
     let kept = 0;
     for (let i = 0; i < activeCount; i++) {
       const a = active[i]!;
       const age = d - artLaunch[a]!;
       const life = artLifetime[a]!;
       if (age > 6 * life) continue;
-      spare[kept++] = a;
       const t = artType[a]!;
       const w =
-        artAppeal[a]! * Math.exp(-age / life) * (1 + 2.5 * Math.exp(-age / 6)) * season[t * days + d]!;
+        artAppeal[a]! *
+        Math.exp(-age / life) *
+        (1 + 2.5 * Math.exp(-age / 6)) *
+        season[t * days + d]! *
+        trend[a]!;
+      today[a] = w;
+      trendingWeights[kept] = Math.pow(w, pm.trendConcentration);
+      spare[kept++] = a;
       const k = typeCount[t]!++;
       typeArticles[t]![k] = a;
       typeWeights[t]![k] = w;
@@ -373,6 +494,7 @@ export async function simulateTransactions(options: SimulationOptions): Promise<
     activeCount = kept;
     for (let t = 0; t < T; t++) if (typeCount[t]! > 0) typeAlias[t]!.rebuild(typeWeights[t]!, typeCount[t]!);
     if (activeCount === 0 && counts[d]! > 0) throw new Error(`no article is on sale on ${dates[d]}`);
+    if (activeCount > 0) trendingAlias.rebuild(trendingWeights, activeCount);
 
     const { month, date } = monthDay(startDay + d);
     const saleSeason = month === 1 || (month === 6 && date >= 15) || month === 7;
@@ -385,15 +507,11 @@ export async function simulateTransactions(options: SimulationOptions): Promise<
       const id = customers.ids[c]!;
       let prev = -1;
       for (let j = 0; j < basket; j++) {
-        let a = -1;
-        if (prev >= 0 && rng.float() < 0.06) a = prev;
-        else if (histLen[c]! > 0 && rng.float() < customers.repurchase[c]!) {
-          const n = histLen[c]!;
-          // Most recent first: the k-th latest with probability ∝ 0.7^k.
-          const k = Math.min(n - 1, rng.geometric(0.3));
-          a = histArt[c * HISTORY + ((histNext[c]! - 1 - k + 2 * HISTORY) % HISTORY)]!;
-        }
-        if (a < 0) a = chooseArticle(c, d);
+        let a: number;
+        let source: number;
+        if (prev >= 0 && rng.float() < SECOND_UNIT) [a, source] = [prev, SECOND];
+        else [a, source] = chooseArticle(c, d);
+        sourceCounts[source]!++;
 
         let repeat = false;
         for (let h = 0; h < histLen[c]!; h++) {
@@ -420,6 +538,7 @@ export async function simulateTransactions(options: SimulationOptions): Promise<
         else if (u > 0.96) units = Math.max(1, Math.round(units * 0.9));
 
         writer.push(`${dateText},${id},${artIds[a]},${priceText(units)},${channel}\n`);
+        habits.add(d, c, a);
         if (firstSold[a]! < 0) {
           firstSold[a] = d;
           stats.articlesSold++;
@@ -449,5 +568,14 @@ export async function simulateTransactions(options: SimulationOptions): Promise<
   }
   stats.transactions = rows;
   for (let a = 0; a < A; a++) if (firstSold[a]! >= lastWeekStart) stats.lastWeek.newArticles++;
-  return stats;
+  const sources = Object.fromEntries([
+    ...PURCHASE_SOURCES.map((s, i) => [s, sourceCounts[i]!]),
+    ['secondUnit', sourceCounts[SECOND]!],
+  ]) as SimulationStats['sources'];
+  return {
+    ...stats,
+    sources,
+    habits: habits.habits(),
+    lastWeek: { ...stats.lastWeek, ...habits.bestSellers() },
+  };
 }
