@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { neighbourQualityReportSchema } from './neighbour-quality';
 import { PADDING_MODES, rebuildSpecSchema } from './rebuild-spec';
 
 const rebuildId = z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a rebuild id');
@@ -13,6 +14,7 @@ export const REBUILD_STEPS = [
   'build-index',
   'neighbours',
   'merge',
+  'quality',
   'prepare-recommend',
   'recommend',
   'publish',
@@ -115,6 +117,22 @@ export const neighboursResultSchema = z.object({ rows: z.int().min(0), ms: z.num
 export type NeighboursResult = z.infer<typeof neighboursResultSchema>;
 
 /** `recommend` queue, job name `prepare`: read the CSVs and neighbours into the shared model. */
+/**
+ * `index` queue, job name `quality`: how well the rebuild's neighbours agree with the labels of `articles.csv`
+ * (writes `neighbour-quality.json`).
+ */
+export const qualityJobSchema = z.object({
+  rebuildId,
+  articles: z.string(),
+  /** Neighbour parts of the rebuild. */
+  parts: z.int().min(1),
+  lenient: z.boolean(),
+});
+export type QualityJobData = z.infer<typeof qualityJobSchema>;
+
+export const qualityResultSchema = z.object({ report: neighbourQualityReportSchema, ms: z.number().min(0) });
+export type QualityResult = z.infer<typeof qualityResultSchema>;
+
 export const prepareRecommendJobSchema = z.object({
   rebuildId,
   transactions: z.string(),
@@ -159,6 +177,7 @@ export const JOB_NAMES = {
   buildIndex: 'build-index',
   neighbours: 'neighbours',
   merge: 'merge',
+  quality: 'quality',
   prepareRecommend: 'prepare',
   recommend: 'recommend',
 } as const;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { REBUILD_STEPS } from './jobs';
+import { neighbourQualityReportSchema } from './neighbour-quality';
 import { rebuildSpecSchema } from './rebuild-spec';
 
 export const REBUILD_STATUSES = ['running', 'completed', 'failed', 'cancelled'] as const;
@@ -89,6 +90,8 @@ export const manifestSchema = z.object({
       leadingRatios: z.array(z.number()),
     })
     .optional(),
+  /** How the neighbours agree with the article labels (when `articles.csv` has them); `neighbour-quality.json`. */
+  quality: neighbourQualityReportSchema.optional(),
 });
 export type Manifest = z.infer<typeof manifestSchema>;
 

@@ -17,6 +17,7 @@ describe('key layout', () => {
     expect(keys.neighboursPartKey(R, 99999)).toBe(`rebuilds/${R}/neighbours/99999.bin`);
     expect(keys.neighboursCsvKey(R)).toBe(`rebuilds/${R}/neighbours.csv`);
     expect(keys.neighboursJsonKey(R)).toBe(`rebuilds/${R}/neighbours.json`);
+    expect(keys.neighbourQualityKey(R)).toBe(`rebuilds/${R}/neighbour-quality.json`);
     expect(keys.recommendationsPartKey(R, 3)).toBe(`rebuilds/${R}/recommendations/00003.csv`);
     expect(keys.submissionKey(R)).toBe(`rebuilds/${R}/submission.csv`);
     expect(keys.evaluationKey(R)).toBe(`rebuilds/${R}/evaluation.json`);

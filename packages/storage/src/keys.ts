@@ -105,6 +105,11 @@ export function neighboursCsvKey(rebuildId: string): string {
   return `${rebuildPrefix(rebuildId)}neighbours.csv`;
 }
 
+/** `neighbour-quality.json`: label agreement of the neighbours (see @lookalike/neighbour-quality). */
+export function neighbourQualityKey(rebuildId: string): string {
+  return `${rebuildPrefix(rebuildId)}neighbour-quality.json`;
+}
+
 export function neighboursJsonKey(rebuildId: string): string {
   return `${rebuildPrefix(rebuildId)}neighbours.json`;
 }

@@ -4,6 +4,7 @@ import { runWorkerService } from '@lookalike/service-runtime';
 import { createBuildIndexHandler } from './build-index';
 import { IndexCache } from './index-cache';
 import { createNeighboursHandler } from './neighbours';
+import { createQualityHandler } from './quality';
 
 /** FAISS indexing worker: one process per core, on any number of machines. */
 let indexes: IndexCache | undefined;
@@ -18,6 +19,7 @@ runWorkerService({
     return {
       'build-index': createBuildIndexHandler({ store: ctx.store }),
       neighbours: createNeighboursHandler({ store: ctx.store, indexes }),
+      quality: createQualityHandler({ store: ctx.store, openSource: ctx.openSource }),
     };
   },
   dispose: async () => indexes?.dispose(),

@@ -12,6 +12,7 @@ import {
   type RebuildStep,
   type BuildIndexResult,
   type PrepareRecommendResult,
+  type QualityResult,
 } from '@lookalike/core';
 import { defineHandler, type CancellationRegistry } from '@lookalike/queue';
 import {
@@ -251,6 +252,28 @@ export function createRebuildOrchestrator(deps: OrchestratorDeps) {
         return [];
       },
     },
+    quality: {
+      async start({ data, manifest }) {
+        if (!data.spec.articles) return [];
+        return [
+          {
+            queue: deps.queues.index,
+            name: JOB_NAMES.quality,
+            data: {
+              rebuildId: data.rebuildId,
+              articles: data.spec.articles,
+              parts: manifest.counts.neighbourParts,
+              lenient: data.spec.lenient,
+            },
+          },
+        ];
+      },
+      async finish(ctx) {
+        const result = (await stageResults<QualityResult>(ctx.job, ctx.data.rebuildId, 'quality')).get(0);
+        if (!result) await failedChildren(ctx, 'quality');
+        else ctx.manifest.quality = result.report;
+      },
+    },
     'prepare-recommend': {
       async start({ data, manifest }) {
         const { transactions, customers, articles } = data.spec;
@@ -331,6 +354,7 @@ export function createRebuildOrchestrator(deps: OrchestratorDeps) {
 
   const skipped = (data: RebuildJobData, step: RebuildStep) =>
     (step === 'fit' && data.spec.pcaDims === 0) ||
+    (step === 'quality' && !data.spec.articles) ||
     ((step === 'prepare-recommend' || step === 'recommend') && !data.spec.transactions);
 
   return defineHandler({
