@@ -16,3 +16,4 @@ export * from './model-url-policy';
 export * from './guarded-fetch';
 export * from './access-rules';
 export * from './failure-kind';
+export * from './neighbour-quality';
