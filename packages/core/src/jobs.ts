@@ -24,16 +24,6 @@ export type RebuildStep = (typeof REBUILD_STEPS)[number];
 /** Steps that appear as stages in a manifest (every step but `done`). */
 export const STAGES_IN_MANIFEST = REBUILD_STEPS.filter((s) => s !== 'done');
 
-/** `rebuild` queue: one parent job per rebuild, advancing step by step. */
-export const rebuildJobSchema = z.object({
-  rebuildId,
-  spec: rebuildSpecSchema,
-  step: z.enum(REBUILD_STEPS).default('plan'),
-  /** Whether the current step's child jobs have been added (the step then waits for them). */
-  started: z.boolean().default(false),
-});
-export type RebuildJobData = z.infer<typeof rebuildJobSchema>;
-
 /** `embed` queue: embed one plan shard. */
 export const embedJobSchema = z.object({
   rebuildId,
@@ -60,6 +50,21 @@ export const embedResultSchema = z.object({
   maxEventLoopDelayMs: z.number().min(0).optional(),
 });
 export type EmbedResult = z.infer<typeof embedResultSchema>;
+
+/** `rebuild` queue: one parent job per rebuild, advancing step by step. */
+export const rebuildJobSchema = z.object({
+  rebuildId,
+  spec: rebuildSpecSchema,
+  step: z.enum(REBUILD_STEPS).default('plan'),
+  /** Whether the current step's child jobs have been added (the step then waits for them). */
+  started: z.boolean().default(false),
+  /**
+   * Results of a previous run's completed jobs, kept by a retry (`POST /rebuilds/:id/retry`) so
+   * that their outputs are not made again: embed results by shard number.
+   */
+  resume: z.object({ embed: z.record(z.string(), embedResultSchema).optional() }).optional(),
+});
+export type RebuildJobData = z.infer<typeof rebuildJobSchema>;
 
 /** `reduce` queue, job name `fit`: fit PCA on a sample of every embedding shard. */
 export const fitJobSchema = z.object({
@@ -97,14 +102,22 @@ export const projectJobSchema = z.object({
 });
 export type ProjectJobData = z.infer<typeof projectJobSchema>;
 
-export const projectResultSchema = z.object({ rows: z.int().min(0), dim: z.int().min(1), ms: z.number().min(0) });
+export const projectResultSchema = z.object({
+  rows: z.int().min(0),
+  dim: z.int().min(1),
+  ms: z.number().min(0),
+});
 export type ProjectResult = z.infer<typeof projectResultSchema>;
 
 /** `index` queue, job name `build-index`: concatenate reduced shards into one FAISS index. */
 export const buildIndexJobSchema = z.object({ rebuildId, shards: z.int().min(1) });
 export type BuildIndexJobData = z.infer<typeof buildIndexJobSchema>;
 
-export const buildIndexResultSchema = z.object({ rows: z.int().min(0), dim: z.int().min(1), ms: z.number().min(0) });
+export const buildIndexResultSchema = z.object({
+  rows: z.int().min(0),
+  dim: z.int().min(1),
+  ms: z.number().min(0),
+});
 export type BuildIndexResult = z.infer<typeof buildIndexResultSchema>;
 
 /** `index` queue, job name `neighbours`: all-neighbours query for rows [start, end). */
@@ -155,6 +168,8 @@ export const prepareRecommendResultSchema = z.object({
   newArticlesSoldInHoldout: z.int().min(0),
   /** Malformed rows skipped (lenient reading), by file. */
   skippedRows: z.record(z.string(), z.int()),
+  /** Customers met in the transactions that customers.csv does not list. */
+  unlistedCustomers: z.int().min(0).optional(),
   ms: z.number().min(0),
 });
 export type PrepareRecommendResult = z.infer<typeof prepareRecommendResultSchema>;

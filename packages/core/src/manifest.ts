@@ -7,7 +7,8 @@ export const REBUILD_STATUSES = ['running', 'completed', 'failed', 'cancelled'] 
 export type RebuildStatus = (typeof REBUILD_STATUSES)[number];
 
 const stageStateSchema = z.object({
-  state: z.enum(['pending', 'running', 'done', 'skipped', 'failed']),
+  /** `cancelled`: the stage was running when the rebuild was cancelled. */
+  state: z.enum(['pending', 'running', 'done', 'skipped', 'failed', 'cancelled']),
   startedAt: z.string().optional(),
   finishedAt: z.string().optional(),
   ms: z.number().optional(),
@@ -34,6 +35,14 @@ export const manifestSchema = z.object({
   updatedAt: z.string(),
   finishedAt: z.string().optional(),
   error: z.string().optional(),
+  /**
+   * Why a failed rebuild failed: `permanent` (input that cannot work: a missing file or bucket,
+   * access denied, a malformed CSV, a bad model), `budget` (transient failures outlasted the retry
+   * budget), `attempts` (an unknown failure repeated).
+   */
+  errorKind: z.enum(['permanent', 'budget', 'attempts']).optional(),
+  /** Times the rebuild was retried after failing or being cancelled (`POST /rebuilds/:id/retry`). */
+  retries: z.int().optional(),
   stages: z.record(z.string(), stageStateSchema),
   counts: z.object({
     /** Images found in the corpus and planned for embedding. */
@@ -50,6 +59,8 @@ export const manifestSchema = z.object({
     neighbourParts: z.int(),
     /** Articles with a neighbour list. */
     indexed: z.int(),
+    /** Malformed rows of articles.csv skipped at plan (`lenient`). */
+    skippedArticleRows: z.int().optional(),
   }),
   failures: z.object({
     byReason: z.record(z.string(), z.int()),
@@ -57,6 +68,10 @@ export const manifestSchema = z.object({
     examples: z.array(failureSchema),
   }),
   model: z.object({ id: z.string(), dim: z.int() }).optional(),
+  /** How the embed stage ran: the runtime, and the worst event-loop delay of any embedder during a job. */
+  embedding: z
+    .object({ provider: z.string().optional(), maxEventLoopDelayMs: z.number().optional() })
+    .optional(),
   /** Recommendation figures, when the rebuild was given transactions. */
   recommend: z
     .object({
@@ -66,6 +81,8 @@ export const manifestSchema = z.object({
       newArticlesSoldInHoldout: z.int(),
       parts: z.int(),
       skippedRows: z.record(z.string(), z.int()),
+      /** Customers of the transactions that customers.csv does not list (they are recommended to, but get no submission row). */
+      unlistedCustomers: z.int().optional(),
       /** Per method: MAP@12 and recall@12 overall and on new articles, catalogue coverage. */
       methods: z
         .array(

@@ -1,4 +1,4 @@
-import { describeIssues, rebuildSpecSchema } from './rebuild-spec';
+import { canonicalSpec, describeIssues, rebuildSpecSchema, specDifferences } from './rebuild-spec';
 
 describe('rebuildSpecSchema', () => {
   it('fills defaults and normalises local paths', () => {
@@ -24,5 +24,23 @@ describe('rebuildSpecSchema', () => {
     expect(result.success).toBe(false);
     const fields = describeIssues(result.error!).map((i) => i.field);
     expect(fields).toEqual(expect.arrayContaining(['images', 'k', 'shardSize', '(body)']));
+  });
+});
+
+describe('comparing specs', () => {
+  const parse = (v: Record<string, unknown>) => rebuildSpecSchema.parse(v);
+
+  it('sees the same spec whatever the key order and however defaults were given', () => {
+    const a = parse({ images: '/d/images/', k: 20, pcaDims: 8 });
+    const b = parse({ pcaDims: 8, images: 'file:///d/images' });
+    expect(specDifferences(a, b)).toEqual([]);
+    expect(canonicalSpec(a)).toBe(canonicalSpec(b));
+  });
+
+  it('names every differing field, optional ones included', () => {
+    const a = parse({ images: '/d/images', k: 5 });
+    const b = parse({ images: '/d/images', k: 7, articles: '/d/articles.csv', lenient: true });
+    expect(specDifferences(a, b)).toEqual(['articles', 'k', 'lenient']);
+    expect(canonicalSpec(a)).not.toBe(canonicalSpec(b));
   });
 });

@@ -72,7 +72,10 @@ export const rebuildSpecSchema = z.strictObject({
 export type RebuildSpecInput = z.input<typeof rebuildSpecSchema>;
 
 /** Recommendations need both transactions and customers. */
-export function checkRecommendInputs(spec: { transactions?: string; customers?: string }): string | undefined {
+export function checkRecommendInputs(spec: {
+  transactions?: string;
+  customers?: string;
+}): string | undefined {
   if ((spec.transactions === undefined) !== (spec.customers === undefined)) {
     return 'transactions and customers must be given together';
   }
@@ -86,4 +89,16 @@ export function describeIssues(error: z.ZodError): { field: string; message: str
     field: issue.path.length > 0 ? issue.path.join('.') : '(body)',
     message: issue.message,
   }));
+}
+
+/** A spec as canonical JSON (keys sorted): what a rebuild id is claimed with, compared byte for byte. */
+export function canonicalSpec(spec: RebuildSpec): string {
+  const sorted = Object.fromEntries(Object.entries(spec).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return JSON.stringify(sorted);
+}
+
+/** The fields (defaults filled in) in which two specs differ, sorted. */
+export function specDifferences(a: RebuildSpec, b: RebuildSpec): string[] {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof RebuildSpec>;
+  return [...keys].filter((key) => JSON.stringify(a[key]) !== JSON.stringify(b[key])).sort();
 }

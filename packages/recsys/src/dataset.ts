@@ -32,6 +32,10 @@ export interface LoadDatasetOptions {
   articles?: CsvInput;
   /** Count and skip malformed rows instead of throwing (see the readers). Default false. */
   lenient?: boolean;
+  /** Names of the files in error messages when they are given as open sources (e.g. their URLs). */
+  names?: { transactions?: string; customers?: string; articles?: string };
+  /** With articles.csv: a transaction naming an article not in it is a malformed row (else it is appended). */
+  knownArticlesOnly?: boolean;
   /** Capacity hint for the transaction arrays (31.8M for the full H&M file). */
   expectedTransactions?: number;
   /** Called after each chunk read, with the file's name, rows accepted and bytes read so far. */
@@ -52,8 +56,8 @@ export async function loadDataset(
   options: LoadDatasetOptions,
 ): Promise<{ dataset: Dataset; report: DatasetLoadReport }> {
   const open = (input: CsvInput): CsvSource => (typeof input === 'string' ? openCsvFile(input) : input);
-  const nameOf = (input: CsvInput, fallback: string): string =>
-    typeof input === 'string' ? input : fallback;
+  const nameOf = (input: CsvInput, given: string | undefined, fallback: string): string =>
+    typeof input === 'string' ? input : (given ?? fallback);
   const lenient = options.lenient ?? false;
   const progress = (file: string): { onProgress?: (rows: number, bytes: number) => void } => {
     const cb = options.onProgress;
@@ -64,7 +68,7 @@ export async function loadDataset(
   let attributes: Record<string, string[]> | undefined;
   if (options.articles !== undefined) {
     const r = await readArticles(open(options.articles), {
-      file: nameOf(options.articles, 'articles.csv'),
+      file: nameOf(options.articles, options.names?.articles, 'articles.csv'),
       lenient,
       ...progress('articles.csv'),
     });
@@ -75,7 +79,7 @@ export async function loadDataset(
   let customers: IdTable | undefined;
   if (options.customers !== undefined) {
     const r = await readCustomers(open(options.customers), {
-      file: nameOf(options.customers, 'customers.csv'),
+      file: nameOf(options.customers, options.names?.customers, 'customers.csv'),
       lenient,
       ...progress('customers.csv'),
     });
@@ -85,11 +89,11 @@ export async function loadDataset(
   const listedArticles = articles?.size ?? 0;
   const listedCustomers = customers?.size ?? 0;
   const t = await readTransactions(open(options.transactions), {
-    file: nameOf(options.transactions, 'transactions_train.csv'),
+    file: nameOf(options.transactions, options.names?.transactions, 'transactions_train.csv'),
     lenient,
     ...progress('transactions_train.csv'),
     ...(customers ? { customers } : {}),
-    ...(articles ? { articles } : {}),
+    ...(articles ? { articles, knownArticlesOnly: options.knownArticlesOnly === true } : {}),
     ...(options.expectedTransactions ? { expectedRows: options.expectedTransactions } : {}),
   });
   files.push(t.summary);

@@ -18,6 +18,11 @@ export interface ReadTransactionsOptions extends Partial<CsvReadOptions> {
   customers?: IdTable;
   /** Article ids seen so far (from `articles.csv`); articles first met here are appended. */
   articles?: ArticleIdTable;
+  /**
+   * The catalogue is `articles` (articles.csv was read): a row naming an article not in it is
+   * malformed instead of appending the article. Default false.
+   */
+  knownArticlesOnly?: boolean;
   /** Capacity hint for the typed arrays (rows). */
   expectedRows?: number;
 }
@@ -43,7 +48,8 @@ const OPTIONAL = ['price', 'sales_channel_id'] as const;
  * interning ids on the fly from the raw bytes. Columns are found by name; price and sales channel are
  * checked for shape but not kept. A row is malformed when its field count differs from the header's, its
  * date is not a valid `YYYY-MM-DD`, its customer id is empty or quoted with escapes, its article id is not
- * 1–10 digits, or its price / channel is not numeric.
+ * 1–10 digits (or, with `knownArticlesOnly`, not in articles.csv), its price is not a number or negative, or
+ * its channel is not numeric.
  */
 export async function readTransactions(
   source: CsvSource,
@@ -53,6 +59,7 @@ export async function readTransactions(
   const articles = options.articles ?? new ArticleIdTable(1 << 14);
   const customersBefore = customers.size;
   const articlesBefore = articles.size;
+  const knownOnly = options.knownArticlesOnly === true && options.articles !== undefined;
   const log = new TransactionLogBuilder(options.expectedRows ?? 1 << 20);
   let fields = 0;
   let cDay = 0;
@@ -110,6 +117,8 @@ export async function readTransactions(
     if (code < 0) return `article_id is not 1-10 digits: ${JSON.stringify(rec.text(cArticle))}`;
     if (cPrice >= 0 && !isDecimal(b, starts[cPrice]!, ends[cPrice]!))
       return `price is not a number: ${JSON.stringify(rec.text(cPrice))}`;
+    if (cPrice >= 0 && b[starts[cPrice]!] === 45 && !isZero(b, starts[cPrice]! + 1, ends[cPrice]!))
+      return `price is negative: ${JSON.stringify(rec.text(cPrice))}`;
     if (cChannel >= 0 && !isDigits(b, starts[cChannel]!, ends[cChannel]!)) {
       return `sales_channel_id is not an integer: ${JSON.stringify(rec.text(cChannel))}`;
     }
@@ -126,6 +135,8 @@ export async function readTransactions(
     }
     let article = lastArticleIndex;
     if (code !== lastArticleCode) {
+      if (knownOnly && articles.find(code) < 0)
+        return `article_id ${rec.text(cArticle)} is not in articles.csv`;
       article = articles.intern(code);
       lastArticleCode = code;
       lastArticleIndex = article;
@@ -158,6 +169,16 @@ function isDigits(b: Uint8Array, s: number, e: number): boolean {
   for (let i = s; i < e; i++) {
     const c = b[i]!;
     if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/** Whether a decimal (already checked by `isDecimal`) has only zero digits in its mantissa (`-0`, `-0.00`). */
+function isZero(b: Uint8Array, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) {
+    const c = b[i]!;
+    if (c === 101 || c === 69) break;
+    if (c >= 49 && c <= 57) return false;
   }
   return true;
 }

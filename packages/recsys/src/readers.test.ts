@@ -142,3 +142,58 @@ describe('readCustomers and readArticles', () => {
     fs.rmSync(dir, { recursive: true });
   });
 });
+
+describe('explicit handling of doubtful transactions (issue 11)', () => {
+  it('rejects a negative price (−0 is fine), or skips and counts it when lenient', async () => {
+    const text =
+      't_dat,customer_id,article_id,price,sales_channel_id\n' +
+      `2018-09-20,${C1},0663713001,-0.0,2\n` +
+      `2018-09-20,${C1},0663713001,-0.01,2\n`;
+    await expect(readTransactions(chunks(text, 16))).rejects.toThrow(
+      'transactions_train.csv:3: price is negative: "-0.01"',
+    );
+    const r = await readTransactions(chunks(text, 16), { lenient: true });
+    expect(r.summary).toMatchObject({ rows: 1, skipped: 1 });
+  });
+
+  it('with articles.csv as the catalogue, a sale of an unknown article is a malformed row naming the file', async () => {
+    const options = {
+      articles: chunks('article_id,prod_name\n0663713001,x\n', 8),
+      customers: chunks(`customer_id\n${C1}\n`, 8),
+      transactions: chunks(
+        `t_dat,customer_id,article_id,price,sales_channel_id\n2018-09-20,${C1},0663713001,0.05,2\n2018-09-21,${C1},0999999999,0.05,2\n`,
+        8,
+      ),
+      names: { transactions: 's3://hm/transactions.csv', articles: 's3://hm/articles.csv' },
+      knownArticlesOnly: true,
+    };
+    await expect(loadDataset(options)).rejects.toThrow(
+      's3://hm/transactions.csv:3: article_id 0999999999 is not in articles.csv',
+    );
+    const lenient = await loadDataset({
+      ...options,
+      articles: chunks('article_id,prod_name\n0663713001,x\n', 8),
+      customers: chunks(`customer_id\n${C1}\n`, 8),
+      transactions: chunks(
+        `t_dat,customer_id,article_id,price,sales_channel_id\n2018-09-20,${C1},0663713001,0.05,2\n2018-09-21,${C1},0999999999,0.05,2\n`,
+        8,
+      ),
+      lenient: true,
+    });
+    expect(lenient.dataset.articles.size).toBe(1);
+    expect(lenient.report.files.map((f) => [f.file, f.skipped])).toEqual([
+      ['s3://hm/articles.csv', 0],
+      ['customers.csv', 0],
+      ['s3://hm/transactions.csv', 1],
+    ]);
+  });
+
+  it('names the file given for an open source in parse errors', async () => {
+    await expect(
+      loadDataset({
+        transactions: chunks('t_dat,customer_id\n', 8),
+        names: { transactions: 'file:///data/tx.csv' },
+      }),
+    ).rejects.toThrow(/^file:\/\/\/data\/tx\.csv:1: header lacks column article_id/);
+  });
+});

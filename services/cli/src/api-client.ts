@@ -3,6 +3,7 @@ import type {
   CancelResponse,
   RebuildListEntry,
   RebuildStatusResponse,
+  RetryResponse,
   SimilarResponse,
   SubmitResponse,
 } from './api-types';
@@ -76,6 +77,10 @@ export class ApiClient {
 
   cancel(rebuildId: string): Promise<CancelResponse> {
     return this.request<CancelResponse>('POST', `/rebuilds/${encodeURIComponent(rebuildId)}/cancel`);
+  }
+
+  retry(rebuildId: string): Promise<RetryResponse> {
+    return this.request<RetryResponse>('POST', `/rebuilds/${encodeURIComponent(rebuildId)}/retry`);
   }
 
   async list(): Promise<RebuildListEntry[]> {

@@ -1,10 +1,12 @@
 import type { Manifest } from '@lookalike/core';
 
-/** `POST /rebuilds` answer. */
+/** `POST /rebuilds` answer (202 created, or 200 when the id existed with the same spec; 409 for another spec). */
 export interface SubmitResponse {
   rebuildId: string;
-  /** False when a rebuild with the given id already existed (the submit was a no-op). */
+  /** False when a rebuild with the given id already existed with this spec (the submit was a no-op). */
   created: boolean;
+  /** The existing rebuild's state, when `created` is false. */
+  status?: Manifest['status'];
 }
 
 /** Live progress of the current step's child jobs. */
@@ -13,6 +15,18 @@ export interface RebuildProgress {
   done: number;
   failed: number;
   total: number;
+  /** During embed: images embedded so far (failures not counted) and images that could not be embedded. */
+  embedded?: number;
+  failedImages?: number;
+}
+
+/** What a running rebuild is waiting for: a storage, Redis or network outage being ridden out. */
+export interface RebuildWaiting {
+  for: 'storage' | 'redis' | 'network';
+  /** Jobs waiting to retry (0 when the producer itself cannot reach it). */
+  jobs: number;
+  error: string;
+  at: string;
 }
 
 /** `GET /rebuilds/:id` answer. */
@@ -20,6 +34,17 @@ export interface RebuildStatusResponse {
   manifest: Manifest;
   progress: RebuildProgress;
   job?: { state: string; attemptsMade: number; failedReason?: string };
+  waiting?: RebuildWaiting;
+}
+
+/** `POST /rebuilds/:id/retry` answer. */
+export interface RetryResponse {
+  rebuildId: string;
+  retrying: boolean;
+  /** The step it runs again from. */
+  step: string;
+  /** Embed shards of the previous run that are kept. */
+  keptShards: number;
 }
 
 /** One row of `GET /rebuilds`. */
@@ -39,8 +64,9 @@ export interface SimilarResponse {
   similar: { articleId: string; score: number }[];
 }
 
-/** `POST /rebuilds/:id/cancel` answer. */
+/** `POST /rebuilds/:id/cancel` answer: `cancelling` false (with its status) for a rebuild that is over. */
 export interface CancelResponse {
   rebuildId: string;
   cancelling: boolean;
+  status?: Manifest['status'];
 }

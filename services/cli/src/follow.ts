@@ -44,6 +44,7 @@ function changeKey(status: RebuildStatusResponse): string {
     m.status,
     m.step,
     status.progress,
+    status.waiting?.for,
     m.counts,
     Object.entries(m.stages).map(([k, s]) => [k, s.state]),
   ]);

@@ -190,3 +190,59 @@ describe('resolveApiUrl', () => {
     expect(resolveApiUrl('', { LOOKALIKE_API_URL: ' ' })).toBe('http://127.0.0.1:8080');
   });
 });
+
+describe('lookalike rebuild retry, cancel and resubmission (issue 11)', () => {
+  it('retries a failed rebuild and says from which step', async () => {
+    const api = fakeApi({
+      'POST /rebuilds/rb-x/retry': [202, { rebuildId: 'rb-x', retrying: true, step: 'embed', keptShards: 7 }],
+    });
+    const result = await run(['rebuild', 'retry', 'rb-x'], api.fetch);
+    expect(result).toMatchObject({
+      code: 0,
+      stdout: 'retrying rebuild rb-x from step embed, keeping 7 embedded shards\n',
+    });
+    expect(api.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+      'POST http://127.0.0.1:8080/rebuilds/rb-x/retry',
+    ]);
+  });
+
+  it('reports a refused retry (running or completed) as an error', async () => {
+    const api = fakeApi({
+      'POST /rebuilds/rb-x/retry': [
+        409,
+        { error: 'rebuild rb-x is completed: only a failed or cancelled rebuild can be retried' },
+      ],
+    });
+    const result = await run(['rebuild', 'retry', 'rb-x'], api.fetch);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('only a failed or cancelled rebuild can be retried');
+  });
+
+  it('says when there is nothing to cancel', async () => {
+    const api = fakeApi({
+      'POST /rebuilds/rb-x/cancel': [200, { rebuildId: 'rb-x', cancelling: false, status: 'completed' }],
+    });
+    expect(await run(['rebuild', 'cancel', 'rb-x'], api.fetch)).toMatchObject({
+      code: 0,
+      stdout: 'rebuild rb-x is completed: nothing to cancel\n',
+    });
+  });
+
+  it('shows a 409 for the same id with another spec, naming the fields', async () => {
+    const api = fakeApi({
+      'POST /rebuilds': [
+        409,
+        {
+          error: 'rebuild x1 exists with another spec (it differs in k); submit it under a new id',
+          differences: ['k'],
+        },
+      ],
+    });
+    const result = await run(
+      ['rebuild', 'submit', '--images', 'data/images', '--k', '12', '--id', 'x1'],
+      api.fetch,
+    );
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('it differs in k');
+  });
+});

@@ -3,7 +3,7 @@ import type { Palette } from './colors';
 import { stripAnsi } from './colors';
 import { formatCount, formatDuration, formatPercent, progressBar, truncate } from './format';
 import { renderStageLines, stageRows } from './stages';
-import { colourStatus } from './status-view';
+import { colourStatus, waitingText } from './status-view';
 
 export interface ProgressViewOptions {
   palette: Palette;
@@ -30,6 +30,7 @@ export function renderProgressBlock(status: RebuildStatusResponse, options: Prog
       `  ${step}  ${p.cyan(progressBar(done, total, options.barWidth ?? 30))}  ${formatCount(done)}/${formatCount(total)}  ${formatPercent(done / total, 0)}${failedNote}`,
     );
   }
+  if (m.status === 'running' && status.waiting) lines.push(`  ${p.yellow(waitingText(status.waiting))}`);
   lines.push(...renderStageLines(stageRows(m, now), p));
   const columns = options.columns;
   if (columns === undefined || columns <= 0) return lines;
@@ -45,7 +46,15 @@ export function renderProgressLine(status: RebuildStatusResponse): string {
   const parts = [`rebuild ${m.rebuildId}`, m.status, `step=${m.step}`];
   if (m.status === 'running' && total > 0) parts.push(`jobs=${done}/${total}`);
   if (failed > 0) parts.push(`failed-jobs=${failed}`);
-  if (m.counts.planned > 0) parts.push(`embedded=${m.counts.embedded + m.counts.failed}/${m.counts.planned}`);
+  if (m.counts.planned > 0) {
+    // During the embed stage the counts are not in the manifest yet: the finished shards' results are.
+    const live = m.status === 'running' && m.step === 'embed' && status.progress.embedded !== undefined;
+    const embedded = live ? status.progress.embedded! : m.counts.embedded;
+    const failedImages = live ? (status.progress.failedImages ?? 0) : m.counts.failed;
+    parts.push(`embedded=${embedded}/${m.counts.planned}`);
+    if (failedImages > 0) parts.push(`failed-images=${failedImages}`);
+  }
+  if (m.status === 'running' && status.waiting) parts.push(`waiting-for=${status.waiting.for}`);
   if (m.error !== undefined) parts.push(`error=${JSON.stringify(m.error)}`);
   return parts.join(' ');
 }

@@ -158,3 +158,49 @@ describe('list and similar views', () => {
     expect(text).toContain('  2  0110065001  0.5000');
   });
 });
+
+describe('progress and waiting (issue 11)', () => {
+  it('counts images embedded so far during the embed stage, failures apart', () => {
+    const line = renderProgressLine(status({}, { done: 4, total: 12, embedded: 3990, failedImages: 10 }));
+    expect(line).toBe(
+      'rebuild rb-20261125-223629-3fa2c1 running step=embed jobs=4/12 embedded=3990/12000 failed-images=10',
+    );
+  });
+
+  it('says what a running rebuild waits for', () => {
+    const s = {
+      ...status({}, { done: 4, total: 12, embedded: 4000 }),
+      waiting: {
+        for: 'storage' as const,
+        jobs: 3,
+        error: 'S3 get failed: connect ECONNREFUSED',
+        at: '2026-11-25T22:38:01.000Z',
+      },
+    };
+    expect(renderProgressLine(s)).toContain('embedded=4000/12000 waiting-for=storage');
+    const text = renderStatusSummary(s, {
+      palette: createPalette(false),
+      now: Date.parse('2026-11-25T22:39:00.000Z'),
+    });
+    expect(text).toContain(
+      'waiting for storage: 3 jobs will retry (22:38:01 S3 get failed: connect ECONNREFUSED)',
+    );
+    expect(text).toContain('4,000/12,000 images embedded');
+  });
+
+  it('explains a permanent failure and how to retry', () => {
+    const text = renderStatusSummary(
+      status({
+        status: 'failed',
+        step: 'plan',
+        error: 'plan stage: articles: file:///d/articles.csv does not exist',
+        errorKind: 'permanent',
+      }),
+      { palette: createPalette(false) },
+    );
+    expect(text).toContain(
+      'plan stage: articles: file:///d/articles.csv does not exist (cannot succeed as given)',
+    );
+    expect(text).toContain('lookalike rebuild retry rb-20261125-223629-3fa2c1');
+  });
+});

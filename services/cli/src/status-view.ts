@@ -68,6 +68,13 @@ export function renderFailures(failures: Manifest['failures'], p: Palette, examp
   return lines;
 }
 
+/** `waiting for storage: 3 jobs retry (last failure 12:00:01: S3 get … ECONNREFUSED)`. */
+export function waitingText(waiting: NonNullable<RebuildStatusResponse['waiting']>): string {
+  const what = waiting.for === 'redis' ? 'Redis' : waiting.for;
+  const jobs = waiting.jobs > 0 ? `: ${waiting.jobs} job${waiting.jobs === 1 ? '' : 's'} will retry` : '';
+  return `waiting for ${what}${jobs} (${waiting.at.slice(11, 19)} ${waiting.error})`;
+}
+
 /** The readable summary printed by `lookalike rebuild status <id>`. */
 export function renderStatusSummary(status: RebuildStatusResponse, options: ViewOptions): string {
   const p = options.palette;
@@ -79,6 +86,8 @@ export function renderStatusSummary(status: RebuildStatusResponse, options: View
   const stepNote =
     m.status === 'running' ? `, step ${p.bold(m.step)}` : m.step === 'done' ? '' : ` at step ${m.step}`;
   lines.push(`${label('status')}${colourStatus(m.status, p)}${stepNote}`);
+  if (m.status === 'running' && status.waiting)
+    lines.push(`${label('')}${p.yellow(waitingText(status.waiting))}`);
   const created = Date.parse(m.createdAt);
   const finished = m.finishedAt !== undefined ? Date.parse(m.finishedAt) : undefined;
   const took =
@@ -93,9 +102,13 @@ export function renderStatusSummary(status: RebuildStatusResponse, options: View
   lines.push(`${label('spec')}${specLine(m.spec)}`);
   if (m.model !== undefined) lines.push(`${label('model')}${m.model.id} (${m.model.dim}-d)`);
   if (m.status === 'running' && status.progress.total > 0) {
-    const { step, done, failed, total } = status.progress;
+    const { step, done, failed, total, embedded } = status.progress;
+    const images =
+      embedded !== undefined
+        ? `, ${formatCount(embedded)}/${formatCount(m.counts.planned)} images embedded`
+        : '';
     lines.push(
-      `${label('progress')}${step} ${formatCount(done)}/${formatCount(total)} jobs (${formatPercent(done / total, 0)})${failed > 0 ? p.red(`, ${failed} failed`) : ''}`,
+      `${label('progress')}${step} ${formatCount(done)}/${formatCount(total)} jobs (${formatPercent(done / total, 0)})${images}${failed > 0 ? p.red(`, ${failed} failed`) : ''}`,
     );
   }
   lines.push(p.bold('stages'));
@@ -115,7 +128,17 @@ export function renderStatusSummary(status: RebuildStatusResponse, options: View
       `${label('pca')}${m.pca.inputDim} → ${m.pca.dims} dims, explained variance ${formatPercent(m.pca.explainedVarianceRatio)} (fit on ${formatCount(m.pca.sampled)} rows${leading ? `; leading ${leading}` : ''})`,
     );
   }
-  if (m.error !== undefined) lines.push(`${label('error')}${p.red(m.error)}`);
+  if (m.error !== undefined) {
+    const kind = {
+      permanent: 'cannot succeed as given',
+      budget: 'retries spent',
+      attempts: 'failed repeatedly',
+    }[m.errorKind ?? 'permanent'];
+    lines.push(`${label('error')}${p.red(m.error)}${m.errorKind !== undefined ? p.dim(` (${kind})`) : ''}`);
+    if (m.status === 'failed' || m.status === 'cancelled') {
+      lines.push(p.dim(`${' '.repeat(9)}fix the cause, then: lookalike rebuild retry ${m.rebuildId}`));
+    }
+  }
   if (status.job !== undefined && (status.job.failedReason !== undefined || m.status !== 'completed')) {
     const { state, attemptsMade, failedReason } = status.job;
     const attempts = attemptsMade > 0 ? `, ${attemptsMade} attempt${attemptsMade === 1 ? '' : 's'} made` : '';

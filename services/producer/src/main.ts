@@ -1,6 +1,14 @@
 import type { AddressInfo } from 'node:net';
 import { ALL_QUEUES, CredentialVerifier, isLoopbackHost, modelUrlPolicyFor, QUEUES } from '@lookalike/core';
-import { CancellationRegistry, createQueue, createWorker, installGracefulShutdown } from '@lookalike/queue';
+import {
+  CancellationRegistry,
+  createQueue,
+  createWorker,
+  installGracefulShutdown,
+  RebuildClaims,
+  RetryPolicy,
+  WaitingRegistry,
+} from '@lookalike/queue';
 import { createServiceContext } from '@lookalike/service-runtime';
 import { createApp } from './http/app';
 import { createDashboard, DASHBOARD_PATH } from './http/dashboard';
@@ -38,18 +46,35 @@ async function main(): Promise<void> {
   ctx.metrics.watchQueues(Object.values(queues));
   const manifests = new ManifestRepository(store);
   const cancellation = new CancellationRegistry(connection, config.queuePrefix);
+  const waiting = new WaitingRegistry(connection, config.queuePrefix);
   const orchestrator = createWorker(QUEUES.rebuild, {
     connection,
     prefix: config.queuePrefix,
     logger,
     handlers: {
-      rebuild: createRebuildOrchestrator({ store, openSource: ctx.openSource, manifests, cancellation, queues }),
+      rebuild: createRebuildOrchestrator({
+        store,
+        openSource: ctx.openSource,
+        manifests,
+        cancellation,
+        queues,
+      }),
     },
     // Many rebuilds can wait on their children at once; only active steps hold a slot.
     concurrency: 4,
+    retry: new RetryPolicy({ budgetMs: config.retryBudgetMs }),
+    waiting,
     worker: { lockDuration: config.lockMs, stalledInterval: config.stalledIntervalMs },
   });
-  const rebuilds = new RebuildService({ rebuildQueue: queues.rebuild, manifests, cancellation, store });
+  const rebuilds = new RebuildService({
+    rebuildQueue: queues.rebuild,
+    manifests,
+    cancellation,
+    claims: new RebuildClaims(connection, config.queuePrefix),
+    waiting,
+    connection,
+    store,
+  });
   const app = createApp({
     // Every queue of the system, including those this process does not use itself.
     dashboard: createDashboard({ queues: ALL_QUEUES.map((name) => queues[name]), readOnly }),

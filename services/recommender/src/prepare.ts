@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream';
 import { prepareRecommendJobSchema, type PrepareRecommendResult } from '@lookalike/core';
-import { defineHandler } from '@lookalike/queue';
+import { defineHandler, UnrecoverableError } from '@lookalike/queue';
 import { readNeighbourTable } from '@lookalike/rebuild-artifacts';
 import { encodeModelChunks, loadDataset, prepareModel } from '@lookalike/recsys';
-import { recommendModelKey, splitObjectUrl, type ObjectStore } from '@lookalike/storage';
+import { ObjectNotFoundError, recommendModelKey, splitObjectUrl, type ObjectStore } from '@lookalike/storage';
 
 /**
  * `prepare` job: streams the H&M CSVs (from S3 or local files) and the rebuild's neighbour table
@@ -11,24 +11,39 @@ import { recommendModelKey, splitObjectUrl, type ObjectStore } from '@lookalike/
  * and writes it once for every `recommend` job to load.
  */
 export function createPrepareHandler(deps: { store: ObjectStore; openSource: (url: string) => ObjectStore }) {
-  const open = async (url: string) => {
+  const open = async (field: string, url: string) => {
     const { storeUrl, key } = splitObjectUrl(url);
-    return deps.openSource(storeUrl).getStream(key);
+    try {
+      return await deps.openSource(storeUrl).getStream(key);
+    } catch (err) {
+      // Permanent: the rebuild fails at once, naming the file.
+      if (err instanceof ObjectNotFoundError) throw new UnrecoverableError(`${field}: ${url} does not exist`);
+      throw err;
+    }
   };
   return defineHandler({
     schema: prepareRecommendJobSchema,
     async handle(data, job): Promise<PrepareRecommendResult> {
       const started = Date.now();
       const { dataset, report } = await loadDataset({
-        transactions: await open(data.transactions),
-        customers: await open(data.customers),
-        ...(data.articles ? { articles: await open(data.articles) } : {}),
+        transactions: await open('transactions', data.transactions),
+        customers: await open('customers', data.customers),
+        ...(data.articles ? { articles: await open('articles', data.articles) } : {}),
+        // Errors name the files as given; with articles.csv, a sale of an article not in it is a malformed row.
+        names: {
+          transactions: data.transactions,
+          customers: data.customers,
+          ...(data.articles ? { articles: data.articles } : {}),
+        },
+        knownArticlesOnly: data.articles !== undefined,
         lenient: data.lenient,
         onProgress: (file, rows) => void job.updateProgress({ file, rows }).catch(() => undefined),
       });
       const neighbours = await readNeighbourTable(deps.store, data.rebuildId, data.parts);
       // Synchronous, a few linear passes: seconds at H&M size (see the recsys benchmark).
-      const { model, report: prepared } = prepareModel(dataset, neighbours, { holdoutDays: data.holdoutDays });
+      const { model, report: prepared } = prepareModel(dataset, neighbours, {
+        holdoutDays: data.holdoutDays,
+      });
       await deps.store.put(recommendModelKey(data.rebuildId), Readable.from(encodeModelChunks(model)));
       const skippedRows: Record<string, number> = {};
       for (const file of report.files) if (file.skipped > 0) skippedRows[file.file] = file.skipped;
@@ -41,6 +56,7 @@ export function createPrepareHandler(deps: { store: ObjectStore; openSource: (ur
         newArticles: prepared.newArticles,
         newArticlesSoldInHoldout: prepared.newArticlesSoldInHoldout,
         skippedRows,
+        unlistedCustomers: report.unlistedCustomers,
         ms: Date.now() - started,
       };
     },

@@ -49,9 +49,11 @@ async function follow(ctx: CliContext, client: ApiClient, rebuildId: string, jso
   return exitCodeFor(final);
 }
 
-/** `lookalike rebuild submit|status|cancel|list`. */
+/** `lookalike rebuild submit|status|cancel|retry|list`. */
 export function addRebuildCommands(program: Command, ctx: CliContext, setExitCode: SetExitCode): void {
-  const rebuild = program.command('rebuild').description('submit, follow, cancel and list corpus rebuilds');
+  const rebuild = program
+    .command('rebuild')
+    .description('submit, follow, cancel, retry and list corpus rebuilds');
 
   addApiOptions(
     rebuild
@@ -62,7 +64,10 @@ export function addRebuildCommands(program: Command, ctx: CliContext, setExitCod
         'image folder in the H&M layout 0XX/0XXXXXXXXX.jpg: s3://bucket/prefix, file:///path or a local path',
       )
       .option('--articles <loc>', 'articles.csv (articles without an image are reported)')
-      .option('--transactions <loc>', 'transactions_train.csv: also recommend and evaluate (with --customers)')
+      .option(
+        '--transactions <loc>',
+        'transactions_train.csv: also recommend and evaluate (with --customers)',
+      )
       .option('--customers <loc>', 'customers.csv: every customer gets a row in submission.csv')
       .option('--holdout-days <n>', 'last days held out for evaluation (default 7; 0 = none)')
       .option('--customers-per-job <n>', 'customers per recommend job (default 250000)')
@@ -77,8 +82,15 @@ export function addRebuildCommands(program: Command, ctx: CliContext, setExitCod
       .option('--padding <mode>', 'letterbox sides: edge (border colour, default), white or black')
       .option('--power-norm <p>', 'signed power of the embeddings before PCA (default 0.5; 1 = none)')
       .option('--pca-whiten <p>', 'PCA whitening power (default 0.5; 0 = none, 1 = full)')
+      .option(
+        '--recommend <options>',
+        'recommender options as name=value,… (e.g. visualWeight=0.2,trendingWeight=0.5; see @lookalike/recsys)',
+      )
       .option('--no-publish', 'do not move `current` to this rebuild when it completes')
-      .option('--id <id>', 'rebuild id (idempotency key: submitting the same id again adds no work)')
+      .option(
+        '--id <id>',
+        'rebuild id (idempotency key: the same id and spec again adds no work; another spec is refused)',
+      )
       .option('--follow', 'then follow its progress until it ends'),
   ).action(async (flags: SubmitFlags & ApiFlags & { follow?: boolean }) => {
     const body = buildSubmitBody(flags, ctx.cwd);
@@ -93,7 +105,7 @@ export function addRebuildCommands(program: Command, ctx: CliContext, setExitCod
         p.dim(
           answer.created
             ? `submitted rebuild ${answer.rebuildId}`
-            : `rebuild ${answer.rebuildId} already exists: nothing added`,
+            : `rebuild ${answer.rebuildId} already exists with this spec (${answer.status ?? 'running'}): nothing added`,
         ),
       );
     }
@@ -126,8 +138,34 @@ export function addRebuildCommands(program: Command, ctx: CliContext, setExitCod
     rebuild.command('cancel').description('cancel a running rebuild').argument('<id>', 'rebuild id'),
   ).action(async (id: string, flags: ApiFlags) => {
     const answer = await apiClient(ctx, flags).cancel(id);
-    println(ctx.stdout, flags.json ? JSON.stringify(answer) : `cancelling rebuild ${answer.rebuildId}`);
+    println(
+      ctx.stdout,
+      flags.json
+        ? JSON.stringify(answer)
+        : answer.cancelling
+          ? `cancelling rebuild ${answer.rebuildId}`
+          : `rebuild ${answer.rebuildId} is ${answer.status ?? 'over'}: nothing to cancel`,
+    );
     setExitCode(EXIT.ok);
+  });
+
+  addApiOptions(
+    rebuild
+      .command('retry')
+      .description(
+        'run a failed or cancelled rebuild again from the step where it stopped, keeping the outputs it made',
+      )
+      .argument('<id>', 'rebuild id')
+      .option('--follow', 'then follow its progress until it ends'),
+  ).action(async (id: string, flags: ApiFlags & { follow?: boolean }) => {
+    const client = apiClient(ctx, flags);
+    const answer = await client.retry(id);
+    if (flags.json) println(ctx.stdout, JSON.stringify(answer));
+    else {
+      const kept = answer.keptShards > 0 ? `, keeping ${answer.keptShards} embedded shards` : '';
+      println(ctx.stdout, `retrying rebuild ${answer.rebuildId} from step ${answer.step}${kept}`);
+    }
+    setExitCode(flags.follow ? await follow(ctx, client, answer.rebuildId, flags.json === true) : EXIT.ok);
   });
 
   addApiOptions(rebuild.command('list').description('list rebuilds, newest first')).action(

@@ -2,6 +2,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { z } from 'zod';
 import {
   checkModelUrl,
+  classifyFailure,
   checkRecommendInputs,
   checkSpecLocations,
   describeIssues,
@@ -11,6 +12,7 @@ import {
   type ModelUrlPolicy,
 } from '@lookalike/core';
 import type { ServiceMetrics } from '@lookalike/observability';
+import { DEFAULT_METHOD } from '@lookalike/recsys';
 import type { RebuildService } from '../rebuild-service';
 import type { SimilarArticles } from '../similar-articles';
 import type { CustomerRecommendations } from '../customer-recommendations';
@@ -52,7 +54,9 @@ export interface AppDeps {
 
 function badRequest(res: Response, error: z.ZodError | { field: string; message: string }[]) {
   const issues = Array.isArray(error) ? error : describeIssues(error);
-  res.status(400).json({ error: `invalid request: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, issues });
+  res
+    .status(400)
+    .json({ error: `invalid request: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, issues });
 }
 
 /** The producer's HTTP API. */
@@ -79,7 +83,11 @@ export function createApp(deps: AppDeps): express.Express {
     res.type('html').send(renderRebuildsPage(await deps.rebuilds.list(), DASHBOARD_PATH));
   });
 
-  const CONTENT_TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', jpg: 'image/jpeg', json: 'application/json' };
+  const CONTENT_TYPES: Record<string, string> = {
+    html: 'text/html; charset=utf-8',
+    jpg: 'image/jpeg',
+    json: 'application/json',
+  };
   const sendObject = async (res: express.Response, key: string) => {
     try {
       const bytes = await deps.store!.get(key);
@@ -91,7 +99,8 @@ export function createApp(deps: AppDeps): express.Express {
   };
   const rebuildIdParam = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/);
   app.get('/rebuilds/:id/manifest.json', async (req, res) => {
-    if (!rebuildIdParam.safeParse(req.params.id).success) return res.status(404).json({ error: 'unknown rebuild' });
+    if (!rebuildIdParam.safeParse(req.params.id).success)
+      return res.status(404).json({ error: 'unknown rebuild' });
     await sendObject(res, manifestKey(req.params.id));
   });
   // The page's image URLs are relative: serve it only under the trailing-slash URL.
@@ -113,17 +122,34 @@ export function createApp(deps: AppDeps): express.Express {
     const { id, ...spec } = parsed.data;
     const problem = checkRecommendInputs(spec);
     if (problem) {
-      return res.status(400).json({ error: `invalid request: customers: ${problem}`, issues: [{ field: 'customers', message: problem }] });
+      return res
+        .status(400)
+        .json({
+          error: `invalid request: customers: ${problem}`,
+          issues: [{ field: 'customers', message: problem }],
+        });
     }
-    const modelProblem = spec.modelUrl === undefined ? undefined : await checkModelUrl(spec.modelUrl, deps.inputPolicy);
+    const modelProblem =
+      spec.modelUrl === undefined ? undefined : await checkModelUrl(spec.modelUrl, deps.inputPolicy);
     const refused = [
       ...(await checkSpecLocations(deps.inputPolicy.locations, spec)),
       ...(modelProblem === undefined ? [] : [{ field: 'modelUrl', message: modelProblem }]),
     ];
     if (refused.length > 0) return badRequest(res, refused);
-    const { rebuildId, created } = await deps.rebuilds.submit(spec, id);
-    deps.logger.info({ rebuildId, created, by: principalOf(res) }, 'rebuild submitted');
-    res.status(created ? 202 : 200).location(`/rebuilds/${rebuildId}`).json({ rebuildId, created });
+    const result = await deps.rebuilds.submit(spec, id);
+    const { rebuildId } = result;
+    deps.logger.info({ rebuildId, outcome: result.outcome, by: principalOf(res) }, 'rebuild submitted');
+    if (result.outcome === 'conflict') {
+      return res.status(409).json({
+        error: `rebuild ${rebuildId} exists with another spec (it differs in ${result.differences.join(', ')}); submit it under a new id`,
+        rebuildId,
+        status: result.status,
+        differences: result.differences,
+      });
+    }
+    res.location(`/rebuilds/${rebuildId}`);
+    if (result.outcome === 'created') return res.status(202).json({ rebuildId, created: true });
+    res.status(200).json({ rebuildId, created: false, status: result.status });
   });
 
   app.get('/rebuilds', async (_req, res) => {
@@ -140,21 +166,53 @@ export function createApp(deps: AppDeps): express.Express {
     });
   });
 
+  /** The `:id` of a rebuild route, or a 400 naming it (never a 500 from the key layer). */
+  const rebuildIdOf = (req: Request, res: Response): string | undefined => {
+    const id = String(req.params.id);
+    if (rebuildIdParam.safeParse(id).success) return id;
+    res.status(400).json({
+      error: 'invalid request: id: expected a rebuild id (1-100 of A-Z a-z 0-9 _ -)',
+      issues: [{ field: 'id', message: 'expected a rebuild id (1-100 of A-Z a-z 0-9 _ -)' }],
+    });
+    return undefined;
+  };
+
   app.get('/rebuilds/:id', async (req, res) => {
-    const status = await deps.rebuilds.status(req.params.id);
-    if (!status) return res.status(404).json({ error: `unknown rebuild ${req.params.id}` });
+    const id = rebuildIdOf(req, res);
+    if (id === undefined) return;
+    const status = await deps.rebuilds.status(id);
+    if (!status) return res.status(404).json({ error: `unknown rebuild ${id}` });
     res.json(status);
   });
 
   app.post('/rebuilds/:id/cancel', async (req, res) => {
-    if (!(await deps.rebuilds.cancel(req.params.id))) return res.status(404).json({ error: `unknown rebuild ${req.params.id}` });
-    deps.logger.info({ rebuildId: req.params.id, by: principalOf(res) }, 'rebuild cancelled');
-    res.status(202).json({ rebuildId: req.params.id, cancelling: true });
+    const id = rebuildIdOf(req, res);
+    if (id === undefined) return;
+    const result = await deps.rebuilds.cancel(id);
+    if (result.outcome === 'not-found') return res.status(404).json({ error: `unknown rebuild ${id}` });
+    if (result.outcome === 'over')
+      return res.status(200).json({ rebuildId: id, cancelling: false, status: result.status });
+    deps.logger.info({ rebuildId: id, by: principalOf(res) }, 'rebuild cancelled');
+    res.status(202).json({ rebuildId: id, cancelling: true });
+  });
+
+  app.post('/rebuilds/:id/retry', async (req, res) => {
+    const id = rebuildIdOf(req, res);
+    if (id === undefined) return;
+    const result = await deps.rebuilds.retry(id);
+    if (result.outcome === 'not-found') return res.status(404).json({ error: `unknown rebuild ${id}` });
+    if (result.outcome === 'refused') return res.status(409).json({ error: result.reason, rebuildId: id });
+    deps.logger.info({ rebuildId: id, step: result.step, by: principalOf(res) }, 'rebuild retried');
+    res
+      .status(202)
+      .location(`/rebuilds/${id}`)
+      .json({ rebuildId: id, retrying: true, step: result.step, keptShards: result.keptShards });
   });
 
   app.get('/articles/:id/similar', async (req, res) => {
     const id = articleIdSchema.safeParse(req.params.id);
-    if (!id.success) return badRequest(res, new z.ZodError(id.error.issues.map((i) => ({ ...i, path: ['id'] }))));
+    if (!id.success)
+      return badRequest(res, new z.ZodError(id.error.issues.map((i) => ({ ...i, path: ['id'] }))));
     const query = similarQuerySchema.safeParse(req.query);
     if (!query.success) return badRequest(res, query.error);
     const answer = await deps.similar.similar(id.data, query.data.k);
@@ -162,7 +220,11 @@ export function createApp(deps: AppDeps): express.Express {
       const current = await deps.similar.currentRebuild();
       return res
         .status(404)
-        .json({ error: current ? `article ${id.data} is not in the published rebuild ${current}` : 'no rebuild is published yet' });
+        .json({
+          error: current
+            ? `article ${id.data} is not in the published rebuild ${current}`
+            : 'no rebuild is published yet',
+        });
     }
     res.json({ articleId: id.data, ...answer });
   });
@@ -170,24 +232,45 @@ export function createApp(deps: AppDeps): express.Express {
   const customerIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'expected a customer id');
   app.get('/customers/:id/recommendations', async (req, res) => {
     const id = customerIdSchema.safeParse(req.params.id);
-    if (!id.success) return badRequest(res, new z.ZodError(id.error.issues.map((i) => ({ ...i, path: ['id'] }))));
+    if (!id.success)
+      return badRequest(res, new z.ZodError(id.error.issues.map((i) => ({ ...i, path: ['id'] }))));
     const answer = deps.customers ? await deps.customers.recommend(id.data) : 'no-model';
-    if (answer === 'no-model') return res.status(404).json({ error: 'no published rebuild has recommendations' });
+    if (answer === 'no-model')
+      return res.status(404).json({ error: 'no published rebuild has recommendations' });
     if (!answer) {
       return res.status(404).json({ error: `unknown customer ${id.data} in the published rebuild` });
     }
-    res.json({ customerId: id.data, method: 'visual', ...answer });
+    res.json({ customerId: id.data, method: DEFAULT_METHOD, ...answer });
   });
 
   app.use((req, res) => {
     res.status(404).json({ error: `not found: ${req.method} ${req.path}` });
   });
   // Express 5 forwards rejected promises here.
-  app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
-    if (err.type === 'entity.parse.failed') return res.status(400).json({ error: `invalid JSON body: ${err.message}` });
-    if (err.status && err.status >= 400 && err.status < 500) return res.status(err.status).json({ error: err.message });
-    deps.logger.error({ err: err.message, stack: err.stack }, 'request failed');
-    res.status(500).json({ error: 'internal error' });
-  });
+  app.use(
+    (err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+      if (err.type === 'entity.parse.failed')
+        return res.status(400).json({ error: `invalid JSON body: ${err.message}` });
+      if (err.status && err.status >= 400 && err.status < 500)
+        return res.status(err.status).json({ error: err.message });
+      // Storage or Redis away: the client may try again (the CLI's --follow waits it out).
+      const failure = classifyFailure(err);
+      if (failure.kind === 'transient') {
+        deps.logger.warn(
+          { err: err.message, waitingFor: failure.waitingFor },
+          'request failed: dependency away',
+        );
+        return res
+          .status(503)
+          .set('retry-after', '5')
+          .json({
+            error: `waiting for ${failure.waitingFor === 'redis' ? 'Redis' : failure.waitingFor}: ${err.message}`,
+            waiting: { for: failure.waitingFor },
+          });
+      }
+      deps.logger.error({ err: err.message, stack: err.stack }, 'request failed');
+      res.status(500).json({ error: 'internal error' });
+    },
+  );
   return app;
 }

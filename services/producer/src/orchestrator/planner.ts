@@ -1,6 +1,14 @@
-import { parse } from 'csv-parse';
 import type { Logger, PlanShard, RebuildSpec } from '@lookalike/core';
-import { planShardKey, putJson, rebuildPrefix, type ObjectStore } from '@lookalike/storage';
+import { UnrecoverableError } from '@lookalike/queue';
+import { readArticles } from '@lookalike/recsys';
+import {
+  ObjectNotFoundError,
+  planShardKey,
+  putJson,
+  rebuildPrefix,
+  splitObjectUrl,
+  type ObjectStore,
+} from '@lookalike/storage';
 
 export interface IgnoredFile {
   key: string;
@@ -13,6 +21,8 @@ export interface PlanSummary {
   ignoredFiles: IgnoredFile[];
   /** Articles of articles.csv that have no image. */
   missingImages: string[];
+  /** Malformed rows of articles.csv skipped (`lenient`). */
+  skippedArticleRows: number;
 }
 
 /**
@@ -31,24 +41,27 @@ export function articleIdOfKey(key: string): string | undefined {
   return match[2];
 }
 
-/** Reads the `article_id` column of an articles.csv (streamed, ids kept as strings). */
-export async function readArticleIds(store: ObjectStore, key: string): Promise<string[]> {
-  const parser = (await store.getStream(key)).pipe(parse({ columns: true, bom: true, skip_empty_lines: true }));
-  const ids: string[] = [];
-  let line = 1;
-  for await (const record of parser as AsyncIterable<Record<string, string>>) {
-    line += 1;
-    const id = record.article_id;
-    if (id === undefined) throw new Error(`${key}: no article_id column`);
-    if (!/^\d{1,10}$/.test(id)) throw new Error(`${key}, line ${line}: invalid article_id ${JSON.stringify(id)}`);
-    ids.push(id.padStart(10, '0'));
+/**
+ * The article ids of an articles.csv, in file order, read with the recommender's CSV reader: a
+ * header without `article_id`, an id that is not 1–10 digits, a duplicate or an unterminated quote
+ * fails with the file's location and line, unless `lenient` (then the row is skipped and counted).
+ * A missing file is permanent: `UnrecoverableError` naming it.
+ */
+export async function readArticleIds(
+  url: string,
+  openSource: (url: string) => ObjectStore,
+  lenient: boolean,
+): Promise<{ ids: string[]; skipped: number }> {
+  const { storeUrl, key } = splitObjectUrl(url);
+  let source;
+  try {
+    source = await openSource(storeUrl).getStream(key);
+  } catch (err) {
+    if (err instanceof ObjectNotFoundError) throw new UnrecoverableError(`articles: ${url} does not exist`);
+    throw err;
   }
-  return ids;
-}
-
-function splitLocation(url: string): { dir: string; name: string } {
-  const slash = url.lastIndexOf('/');
-  return { dir: url.slice(0, slash), name: url.slice(slash + 1) };
+  const { articles, summary } = await readArticles(source, { file: url, lenient, keepColumns: [] });
+  return { ids: Array.from({ length: articles.size }, (_, i) => articles.id(i)), skipped: summary.skipped };
 }
 
 /**
@@ -72,10 +85,11 @@ export async function planRebuild(
     else byArticle.set(articleId, entry.key);
   }
   let missingImages: string[] = [];
+  let skippedArticleRows = 0;
   if (spec.articles) {
-    const { dir, name } = splitLocation(spec.articles);
-    const articleIds = await readArticleIds(openSource(dir), name);
-    missingImages = articleIds.filter((id) => !byArticle.has(id));
+    const articles = await readArticleIds(spec.articles, openSource, spec.lenient);
+    missingImages = articles.ids.filter((id) => !byArticle.has(id));
+    skippedArticleRows = articles.skipped;
   }
   const items = [...byArticle.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
@@ -96,6 +110,15 @@ export async function planRebuild(
     ignoredFiles: ignoredFiles.slice(0, MAX_LISTED_IGNORED_FILES),
     missingImages,
   });
-  logger.info({ planned: items.length, shards, ignored: ignoredFiles.length, missing: missingImages.length }, 'planned');
-  return { shards, planned: items.length, ignoredFiles, missingImages };
+  logger.info(
+    {
+      planned: items.length,
+      shards,
+      ignored: ignoredFiles.length,
+      missing: missingImages.length,
+      skippedArticleRows,
+    },
+    'planned',
+  );
+  return { shards, planned: items.length, ignoredFiles, missingImages, skippedArticleRows };
 }

@@ -19,12 +19,16 @@ import {
   currentPointerKey,
   embeddingsFailuresKey,
   embeddingsPrefix,
+  embeddingsShardKey,
   getJson,
   indexKey,
+  neighboursPartKey,
   neighboursPrefix,
   putJson,
+  recommendationsEvalKey,
   recommendationsPrefix,
   reducedPrefix,
+  reducedShardKey,
   type ObjectStore,
 } from '@lookalike/storage';
 import { addStageChildren, stageFailures, stageResults, type ChildSpec } from './stage-children';
@@ -65,6 +69,8 @@ interface StepDefinition {
   start(ctx: StepContext): Promise<ChildSpec[]>;
   /** After the children completed: verify every output exists and update the manifest. */
   finish?(ctx: StepContext): Promise<void>;
+  /** After the manifest recording the step as done was saved (publish moves `current`). */
+  afterSave?(ctx: StepContext): Promise<void>;
 }
 
 function nextStep(step: RebuildStep): RebuildStep {
@@ -94,6 +100,16 @@ export function createRebuildOrchestrator(deps: OrchestratorDeps) {
     );
   }
 
+  /** Embed shards a previous run completed: carried results whose output still exists. */
+  async function keptEmbedShards(data: RebuildJobData): Promise<Map<number, EmbedResult>> {
+    const kept = new Map<number, EmbedResult>();
+    for (const [shard, result] of Object.entries(data.resume?.embed ?? {})) {
+      if (await store.exists(embeddingsShardKey(data.rebuildId, Number(shard))))
+        kept.set(Number(shard), result);
+    }
+    return kept;
+  }
+
   const steps: Record<Exclude<RebuildStep, 'done'>, StepDefinition> = {
     plan: {
       async start({ data, manifest, log }) {
@@ -102,42 +118,58 @@ export function createRebuildOrchestrator(deps: OrchestratorDeps) {
         manifest.counts.shards = summary.shards;
         manifest.counts.ignoredFiles = summary.ignoredFiles.length;
         manifest.counts.missingImages = summary.missingImages.length;
-        if (summary.planned === 0) throw new RebuildFailedError(`no article images found under ${data.spec.images}`);
+        if (data.spec.articles) manifest.counts.skippedArticleRows = summary.skippedArticleRows;
+        if (summary.planned === 0)
+          throw new RebuildFailedError(`no article images found under ${data.spec.images}`);
         return [];
       },
     },
     embed: {
       async start({ data, manifest }) {
-        return Array.from({ length: manifest.counts.shards }, (_, shard) => ({
-          queue: deps.queues.embed,
-          name: JOB_NAMES.embed,
-          n: shard,
-          data: {
-            rebuildId: data.rebuildId,
-            shard,
-            modelUrl: data.spec.modelUrl,
-            batchSize: data.spec.batchSize,
-            padding: data.spec.padding,
-          },
-        }));
+        // A retried rebuild keeps the shards a previous run completed (their results and outputs).
+        const kept = await keptEmbedShards(data);
+        return Array.from({ length: manifest.counts.shards }, (_, shard) => shard)
+          .filter((shard) => !kept.has(shard))
+          .map((shard) => ({
+            queue: deps.queues.embed,
+            name: JOB_NAMES.embed,
+            n: shard,
+            data: {
+              rebuildId: data.rebuildId,
+              shard,
+              modelUrl: data.spec.modelUrl,
+              batchSize: data.spec.batchSize,
+              padding: data.spec.padding,
+            },
+          }));
       },
       async finish(ctx) {
         const { data, manifest } = ctx;
         const results = await stageResults<EmbedResult>(ctx.job, data.rebuildId, 'embed');
+        for (const [shard, result] of await keptEmbedShards(data))
+          if (!results.has(shard)) results.set(shard, result);
         const shards = manifest.counts.shards;
         const outputs = await countKeys(store, embeddingsPrefix(data.rebuildId), '.vec');
         if (results.size !== shards || outputs.size !== shards) await failedChildren(ctx, 'embed');
         const counts = { embedded: 0, failed: 0, cached: 0 };
         const byReason: Record<string, number> = {};
         const examples: Manifest['failures']['examples'] = [];
+        let maxEventLoopDelayMs: number | undefined;
+        let provider: string | undefined;
         for (let shard = 0; shard < shards; shard++) {
           const result = results.get(shard)!;
           counts.embedded += result.embedded;
           counts.failed += result.failed;
           counts.cached += result.cached;
           manifest.model = { id: result.modelId, dim: result.dim };
+          provider ??= result.provider;
+          if (result.maxEventLoopDelayMs !== undefined) {
+            maxEventLoopDelayMs = Math.max(maxEventLoopDelayMs ?? 0, result.maxEventLoopDelayMs);
+          }
           if (result.failed > 0) {
-            const file = await getJson(store, embeddingsFailuresKey(data.rebuildId, shard), (v) => shardFailuresSchema.parse(v));
+            const file = await getJson(store, embeddingsFailuresKey(data.rebuildId, shard), (v) =>
+              shardFailuresSchema.parse(v),
+            );
             for (const failure of file.failures) {
               byReason[failure.reason] = (byReason[failure.reason] ?? 0) + 1;
               if (examples.length < MAX_FAILURE_EXAMPLES) examples.push(failure);
@@ -146,6 +178,10 @@ export function createRebuildOrchestrator(deps: OrchestratorDeps) {
         }
         Object.assign(manifest.counts, counts);
         manifest.failures = { byReason, examples };
+        manifest.embedding = {
+          ...(provider !== undefined ? { provider } : {}),
+          ...(maxEventLoopDelayMs !== undefined ? { maxEventLoopDelayMs } : {}),
+        };
         if (counts.embedded + counts.failed !== manifest.counts.planned) {
           throw new RebuildFailedError(
             `embed stage: embedded ${counts.embedded} + failed ${counts.failed} != planned ${manifest.counts.planned}`,
@@ -185,6 +221,7 @@ export function createRebuildOrchestrator(deps: OrchestratorDeps) {
     },
     project: {
       async start({ data, manifest }) {
+        const done = await countKeys(store, reducedPrefix(data.rebuildId), '.vec');
         return Array.from({ length: manifest.counts.shards }, (_, shard) => ({
           queue: deps.queues.reduce,
           name: JOB_NAMES.project,
@@ -196,7 +233,7 @@ export function createRebuildOrchestrator(deps: OrchestratorDeps) {
             powerNorm: data.spec.powerNorm,
             whiten: data.spec.pcaWhiten,
           },
-        }));
+        })).filter((child) => !done.has(reducedShardKey(data.rebuildId, child.n)));
       },
       async finish(ctx) {
         const outputs = await countKeys(store, reducedPrefix(ctx.data.rebuildId), '.vec');
@@ -214,10 +251,15 @@ export function createRebuildOrchestrator(deps: OrchestratorDeps) {
         ];
       },
       async finish(ctx) {
-        const result = (await stageResults<BuildIndexResult>(ctx.job, ctx.data.rebuildId, 'build-index')).get(0);
-        if (!result || !(await store.exists(indexKey(ctx.data.rebuildId)))) await failedChildren(ctx, 'build-index');
+        const result = (await stageResults<BuildIndexResult>(ctx.job, ctx.data.rebuildId, 'build-index')).get(
+          0,
+        );
+        if (!result || !(await store.exists(indexKey(ctx.data.rebuildId))))
+          await failedChildren(ctx, 'build-index');
         if (result!.rows !== ctx.manifest.counts.embedded) {
-          throw new RebuildFailedError(`index has ${result!.rows} rows, ${ctx.manifest.counts.embedded} were embedded`);
+          throw new RebuildFailedError(
+            `index has ${result!.rows} rows, ${ctx.manifest.counts.embedded} were embedded`,
+          );
         }
       },
     },
@@ -227,6 +269,7 @@ export function createRebuildOrchestrator(deps: OrchestratorDeps) {
         const perJob = data.spec.neighbourRowsPerJob;
         const parts = Math.ceil(rows / perJob);
         manifest.counts.neighbourParts = parts;
+        const done = await countKeys(store, neighboursPrefix(data.rebuildId), '.bin');
         return Array.from({ length: parts }, (_, part) => ({
           queue: deps.queues.index,
           name: JOB_NAMES.neighbours,
@@ -238,7 +281,7 @@ export function createRebuildOrchestrator(deps: OrchestratorDeps) {
             end: Math.min(rows, (part + 1) * perJob),
             k: data.spec.k,
           },
-        }));
+        })).filter((child) => !done.has(neighboursPartKey(data.rebuildId, child.n)));
       },
       async finish(ctx) {
         const outputs = await countKeys(store, neighboursPrefix(ctx.data.rebuildId), '.bin');
@@ -269,6 +312,7 @@ export function createRebuildOrchestrator(deps: OrchestratorDeps) {
         ];
       },
       async finish(ctx) {
+        if (!ctx.data.spec.articles) return;
         const result = (await stageResults<QualityResult>(ctx.job, ctx.data.rebuildId, 'quality')).get(0);
         if (!result) await failedChildren(ctx, 'quality');
         else ctx.manifest.quality = result.report;
@@ -290,13 +334,16 @@ export function createRebuildOrchestrator(deps: OrchestratorDeps) {
               holdoutDays: data.spec.holdoutDays,
               parts: manifest.counts.neighbourParts,
               lenient: data.spec.lenient,
+              ...(data.spec.recommend ? { recommend: data.spec.recommend } : {}),
             },
           },
         ];
       },
       async finish(ctx) {
         if (!ctx.data.spec.transactions) return;
-        const result = (await stageResults<PrepareRecommendResult>(ctx.job, ctx.data.rebuildId, 'prepare-recommend')).get(0);
+        const result = (
+          await stageResults<PrepareRecommendResult>(ctx.job, ctx.data.rebuildId, 'prepare-recommend')
+        ).get(0);
         if (!result) await failedChildren(ctx, 'prepare-recommend');
         const r = result!;
         ctx.manifest.recommend = {
@@ -306,6 +353,9 @@ export function createRebuildOrchestrator(deps: OrchestratorDeps) {
           newArticlesSoldInHoldout: r.newArticlesSoldInHoldout,
           parts: Math.ceil(r.customers / ctx.data.spec.customersPerJob),
           skippedRows: r.skippedRows,
+          ...(r.submissionMethod ? { submissionMethod: r.submissionMethod } : {}),
+          ...(r.recommendOptions ? { options: r.recommendOptions } : {}),
+          ...(r.unlistedCustomers !== undefined ? { unlistedCustomers: r.unlistedCustomers } : {}),
         };
       },
     },
@@ -313,6 +363,7 @@ export function createRebuildOrchestrator(deps: OrchestratorDeps) {
       async start({ data, manifest }) {
         if (!manifest.recommend) return [];
         const per = data.spec.customersPerJob;
+        const done = await countKeys(store, recommendationsPrefix(data.rebuildId), '.eval.json');
         return Array.from({ length: manifest.recommend.parts }, (_, part) => ({
           queue: deps.queues.recommend,
           name: JOB_NAMES.recommend,
@@ -323,7 +374,7 @@ export function createRebuildOrchestrator(deps: OrchestratorDeps) {
             start: part * per,
             end: Math.min(manifest.recommend!.customers, (part + 1) * per),
           },
-        }));
+        })).filter((child) => !done.has(recommendationsEvalKey(data.rebuildId, child.n)));
       },
       async finish(ctx) {
         const { manifest, data } = ctx;
@@ -338,16 +389,21 @@ export function createRebuildOrchestrator(deps: OrchestratorDeps) {
       },
     },
     publish: {
-      async start({ data, manifest, log }) {
+      async start({ manifest, log }) {
+        // The gallery shows the rebuild as completed; `finishedAt` is set again once publishing is over.
         manifest.status = 'completed';
         manifest.finishedAt = new Date().toISOString();
         await writeGallery(store, deps.openSource, manifest, log);
-        if (data.spec.publish) {
-          // The manifest first, then the pointer: a reader that follows `current` finds a complete rebuild.
-          await manifests.save(manifest);
-          await putJson(store, currentPointerKey(), { rebuildId: data.rebuildId, publishedAt: manifest.finishedAt });
-        }
         return [];
+      },
+      async afterSave({ data, manifest }) {
+        // The manifest first, then the pointer: a reader that follows `current` finds a complete rebuild.
+        if (data.spec.publish) {
+          await putJson(store, currentPointerKey(), {
+            rebuildId: data.rebuildId,
+            publishedAt: manifest.finishedAt,
+          });
+        }
       },
     },
   };
@@ -357,6 +413,18 @@ export function createRebuildOrchestrator(deps: OrchestratorDeps) {
     (step === 'quality' && !data.spec.articles) ||
     ((step === 'prepare-recommend' || step === 'recommend') && !data.spec.transactions);
 
+  /** Marks the stage a rebuild stopped in (cancelled, failed) with that state and its time. */
+  const endStage = (manifest: Manifest, step: RebuildStep, state: 'failed' | 'cancelled', at: Date) => {
+    const stage = manifest.stages[step];
+    if (!stage || (stage.state !== 'running' && stage.state !== 'pending')) return;
+    manifest.stages[step] = {
+      ...stage,
+      state,
+      finishedAt: at.toISOString(),
+      ...(stage.startedAt ? { ms: at.getTime() - Date.parse(stage.startedAt) } : {}),
+    };
+  };
+
   return defineHandler({
     schema: rebuildJobSchema,
     async handle(input, job, token, log) {
@@ -365,69 +433,71 @@ export function createRebuildOrchestrator(deps: OrchestratorDeps) {
       const save = async () => {
         manifest = await manifests.save(manifest);
       };
-      try {
-        while (data.step !== 'done') {
-          if (await deps.cancellation.isCancelled(data.rebuildId)) {
-            manifest.status = 'cancelled';
-            manifest.finishedAt = new Date().toISOString();
-            await save();
-            log.info('rebuild cancelled');
-            return { status: 'cancelled' };
-          }
-          const step = data.step;
-          const definition = steps[step];
-          const ctx: StepContext = { job, data, manifest, log: log.child({ step }) };
-          if (!data.started) {
-            manifest.step = step;
-            manifest.stages[step] = { state: 'running', startedAt: new Date().toISOString() };
-            const children = await definition.start(ctx);
-            manifest.stages[step]!.jobs = children.length;
-            await save();
-            if (children.length > 0) {
-              await addStageChildren(job, data.rebuildId, step, children);
-              data = { ...data, started: true };
-              await job.updateData(data);
-              // Children still running: park the parent until they have all finished.
-              if (await job.moveToWaitingChildren(token!)) throw new WaitingChildrenError();
-            }
-          }
-          await definition.finish?.(ctx);
-          const stage = manifest.stages[step]!;
-          const finishedAt = new Date();
-          manifest.stages[step] = {
-            ...stage,
-            state: skipped(data, step) ? 'skipped' : 'done',
-            finishedAt: finishedAt.toISOString(),
-            ms: stage.startedAt ? finishedAt.getTime() - Date.parse(stage.startedAt) : 0,
-          };
-          data = { ...data, step: nextStep(step), started: false };
-          manifest.step = data.step;
-          await save();
-          await job.updateData(data);
-          await job.updateProgress({ step: data.step });
-        }
-        return { status: manifest.status, counts: manifest.counts };
-      } catch (err) {
-        if (err instanceof WaitingChildrenError) throw err;
-        const permanent = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-        if (permanent) {
+      while (data.step !== 'done') {
+        if (await deps.cancellation.isCancelled(data.rebuildId)) {
           const at = new Date();
-          const stage = manifest.stages[data.step];
-          if (stage) {
-            manifest.stages[data.step] = {
-              ...stage,
-              state: 'failed',
-              finishedAt: at.toISOString(),
-              ms: stage.startedAt ? at.getTime() - Date.parse(stage.startedAt) : 0,
-            };
-          }
-          manifest.status = 'failed';
-          manifest.error = (err as Error).message;
+          endStage(manifest, data.step, 'cancelled', at);
+          manifest.status = 'cancelled';
           manifest.finishedAt = at.toISOString();
-          await save().catch(() => undefined);
+          await save();
+          log.info('rebuild cancelled');
+          return { status: 'cancelled' };
         }
-        throw err;
+        const step = data.step;
+        const definition = steps[step];
+        const ctx: StepContext = { job, data, manifest, log: log.child({ step }) };
+        if (!data.started) {
+          manifest.step = step;
+          manifest.stages[step] = { state: 'running', startedAt: new Date().toISOString() };
+          const children = await definition.start(ctx);
+          manifest.stages[step]!.jobs = children.length;
+          await save();
+          if (children.length > 0) {
+            await addStageChildren(job, data.rebuildId, step, children);
+            data = { ...data, started: true };
+            await job.updateData(data);
+            // Children still running: park the parent until they have all finished (or one failed).
+            if (await job.moveToWaitingChildren(token!)) throw new WaitingChildrenError();
+          }
+        }
+        await definition.finish?.({ ...ctx, manifest });
+        const stage = manifest.stages[step]!;
+        const finishedAt = new Date();
+        manifest.stages[step] = {
+          ...stage,
+          state: skipped(data, step) ? 'skipped' : 'done',
+          finishedAt: finishedAt.toISOString(),
+          ms: stage.startedAt ? finishedAt.getTime() - Date.parse(stage.startedAt) : 0,
+        };
+        // `took` covers publishing: the rebuild finishes when its last stage does.
+        if (step === 'publish') manifest.finishedAt = finishedAt.toISOString();
+        const next = nextStep(step);
+        manifest.step = next;
+        await save();
+        await definition.afterSave?.({ ...ctx, manifest });
+        data = { ...data, step: next, started: false };
+        await job.updateData(data);
+        await job.updateProgress({ step: data.step });
       }
+      return { status: manifest.status, counts: manifest.counts };
+    },
+    /** The rebuild failed for good (a permanent failure, or retries spent): say so in the manifest. */
+    async onGiveUp(input, job, error, decision, log) {
+      const data = rebuildJobSchema.parse(job.data ?? input);
+      const manifest = await manifests.require(data.rebuildId);
+      if (manifest.status !== 'running') return;
+      const at = new Date();
+      endStage(manifest, data.step, 'failed', at);
+      manifest.status = 'failed';
+      manifest.error = error.message.startsWith(`${data.step} stage`)
+        ? error.message
+        : `${data.step} stage: ${error.message}`;
+      manifest.errorKind = decision.kind;
+      manifest.finishedAt = at.toISOString();
+      await manifests.save(manifest);
+      // Jobs of the rebuild still queued are skipped (a retry lifts this).
+      await deps.cancellation.cancel(data.rebuildId);
+      log.warn({ err: manifest.error, kind: decision.kind }, 'rebuild failed');
     },
   });
 }

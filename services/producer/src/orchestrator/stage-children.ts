@@ -13,10 +13,16 @@ export interface ChildSpec {
 /**
  * Adds a stage's child jobs under the parent rebuild job. Ids are deterministic
  * (`<rebuildId>.<stage>.<n>`), so adding them again after a crash is a no-op. A child that fails
- * after its retries does not block the parent: the orchestrator reads those failures itself and
- * fails the rebuild with their reasons.
+ * for good (a permanent failure, or its retry budget spent) wakes the parent at once
+ * (`continueParentOnFailure`), which then sees the missing output, reads the failure reasons and
+ * fails the rebuild with them, without waiting for the other children.
  */
-export async function addStageChildren(parent: Job, rebuildId: string, stage: RebuildStep, children: ChildSpec[]): Promise<void> {
+export async function addStageChildren(
+  parent: Job,
+  rebuildId: string,
+  stage: RebuildStep,
+  children: ChildSpec[],
+): Promise<void> {
   const byQueue = new Map<Queue, ChildSpec[]>();
   for (const child of children) byQueue.set(child.queue, [...(byQueue.get(child.queue) ?? []), child]);
   for (const [queue, specs] of byQueue) {
@@ -27,7 +33,7 @@ export async function addStageChildren(parent: Job, rebuildId: string, stage: Re
         opts: {
           jobId: jobId(rebuildId, stage, child.n),
           parent: { id: parent.id!, queue: parent.queueQualifiedName },
-          ignoreDependencyOnFailure: true,
+          continueParentOnFailure: true,
         },
       })),
     );
@@ -35,7 +41,11 @@ export async function addStageChildren(parent: Job, rebuildId: string, stage: Re
 }
 
 /** Return values of the parent's completed children of one stage, keyed by shard/part number. */
-export async function stageResults<T>(parent: Job, rebuildId: string, stage: RebuildStep): Promise<Map<number, T>> {
+export async function stageResults<T>(
+  parent: Job,
+  rebuildId: string,
+  stage: RebuildStep,
+): Promise<Map<number, T>> {
   const values = await parent.getChildrenValues<T>();
   const marker = `:${rebuildId}.${stage}`;
   const results = new Map<number, T>();
@@ -48,7 +58,7 @@ export async function stageResults<T>(parent: Job, rebuildId: string, stage: Reb
   return results;
 }
 
-/** Failure reasons of the parent's children of one stage that failed after all retries. */
+/** Failure reasons of the parent's children of one stage that failed for good. */
 export async function stageFailures(parent: Job, rebuildId: string, stage: RebuildStep): Promise<string[]> {
   const failures = await parent.getIgnoredChildrenFailures();
   const marker = `:${rebuildId}.${stage}`;
