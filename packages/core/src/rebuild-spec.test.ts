@@ -15,6 +15,9 @@ describe('rebuildSpecSchema', () => {
       holdoutDays: 7,
       lenient: false,
       customersPerJob: 250_000,
+      padding: 'edge',
+      powerNorm: 0.5,
+      pcaWhiten: 0.5,
     });
     expect(rebuildSpecSchema.parse({ images: 's3://hm-data/images' }).images).toBe('s3://hm-data/images');
   });

@@ -1,7 +1,6 @@
 export * from './codec';
 export * from './cooperative';
 export * from './covariance';
-export * from './jacobi';
 export * from './pca';
 export * from './project';
 export * from './random';

@@ -1,3 +1,4 @@
+// Cyclic Jacobi eigen-solver: a slow, simple reference that the tests check the fast solver against (not exported).
 /** A full eigendecomposition of a symmetric matrix. */
 export interface EigenDecomposition {
   /** All d eigenvalues, largest first. */

@@ -6,7 +6,6 @@ export class ServiceMetrics {
   readonly registry = new Registry();
   readonly jobsTotal: Counter<'queue' | 'name' | 'status'>;
   readonly jobSeconds: Histogram<'queue' | 'name'>;
-  readonly itemsTotal: Counter<'queue' | 'kind'>;
 
   constructor(service: string) {
     this.registry.setDefaultLabels({ service });
@@ -22,12 +21,6 @@ export class ServiceMetrics {
       help: 'Wall time of jobs processed by this process',
       labelNames: ['queue', 'name'],
       buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600],
-      registers: [this.registry],
-    });
-    this.itemsTotal = new Counter({
-      name: 'lookalike_items_total',
-      help: 'Items processed (images embedded, images failed, rows searched …)',
-      labelNames: ['queue', 'kind'],
       registers: [this.registry],
     });
   }
