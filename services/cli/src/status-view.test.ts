@@ -47,6 +47,46 @@ describe('renderStatusSummary', () => {
     expect(text).not.toContain('error');
   });
 
+  it('shows the neighbour-quality report beside chance', () => {
+    const done = completedStatus();
+    done.manifest.quality = {
+      version: 1,
+      articles: 2000,
+      labelled: 2000,
+      k: 20,
+      ks: [1, 10],
+      labels: [
+        {
+          column: 'product_type_name',
+          articles: 2000,
+          values: 107,
+          chance: 0.052,
+          shareAt: { '1': 0.594, '10': 0.439 },
+        },
+        {
+          column: 'colour_group_name',
+          articles: 2000,
+          values: 40,
+          chance: 0.107,
+          shareAt: { '1': 0.41, '10': 0.349 },
+        },
+      ],
+      siblings: {
+        articles: 1267,
+        meanSiblings: 2.1,
+        recallAt: { '1': 0.2, '10': 0.352 },
+        shareAt: { '1': 0.278, '10': 0.1 },
+      },
+    };
+    const text = renderStatusSummary(done, { palette: plain, now });
+    expect(text).toContain('quality  neighbours against the labels of articles.csv (2,000 articles):');
+    expect(text).toMatch(/same as the article\s+@1\s+@10\s+chance/);
+    expect(text).toMatch(/product type\s+0\.594\s+0\.439\s+0\.052/);
+    expect(text).toMatch(/colour\s+0\.410\s+0\.349\s+0\.107/);
+    expect(text).toMatch(/colour-variant recall\s+0\.200\s+0\.352\s+\(1267 articles with a variant\)/);
+    expect(renderStatusSummary(completedStatus(), { palette: plain, now })).not.toContain('quality');
+  });
+
   it('shows the error and the job of a failed rebuild', () => {
     const failed = status({
       status: 'failed',

@@ -2,6 +2,7 @@ import type { Manifest } from '@lookalike/core';
 import type { RebuildStatusResponse } from './api-types';
 import type { Palette } from './colors';
 import { formatCount, formatDuration, formatPercent } from './format';
+import { renderQualityTable } from './quality-table';
 import { renderStageLines, stageRows } from './stages';
 
 export interface ViewOptions {
@@ -127,6 +128,12 @@ export function renderStatusSummary(status: RebuildStatusResponse, options: View
     lines.push(
       `${label('pca')}${m.pca.inputDim} → ${m.pca.dims} dims, explained variance ${formatPercent(m.pca.explainedVarianceRatio)} (fit on ${formatCount(m.pca.sampled)} rows${leading ? `; leading ${leading}` : ''})`,
     );
+  }
+  if (m.quality !== undefined) {
+    lines.push(
+      `${label('quality')}neighbours against the labels of articles.csv (${formatCount(m.quality.labelled)} articles):`,
+    );
+    lines.push(...renderQualityTable(m.quality, ' '.repeat(9)));
   }
   if (m.error !== undefined) {
     const kind = {
