@@ -15,5 +15,6 @@ export * from './location-policy';
 export * from './model-url-policy';
 export * from './guarded-fetch';
 export * from './access-rules';
-export * from './failure-kind';
+export * from './recommend-options';
 export * from './neighbour-quality';
+export * from './failure-kind';

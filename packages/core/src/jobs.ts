@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { neighbourQualityReportSchema } from './neighbour-quality';
 import { PADDING_MODES, rebuildSpecSchema } from './rebuild-spec';
+import { recommendOptionsSchema, recordedRecommendOptionsSchema } from './recommend-options';
 
 const rebuildId = z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a rebuild id');
 const shard = z.int().min(0);
@@ -155,6 +156,8 @@ export const prepareRecommendJobSchema = z.object({
   /** Neighbour parts of the rebuild. */
   parts: z.int().min(1),
   lenient: z.boolean(),
+  /** The rebuild's recommender options (recorded in the model); defaults when absent. */
+  recommend: recommendOptionsSchema.optional(),
 });
 export type PrepareRecommendJobData = z.infer<typeof prepareRecommendJobSchema>;
 
@@ -168,6 +171,9 @@ export const prepareRecommendResultSchema = z.object({
   newArticlesSoldInHoldout: z.int().min(0),
   /** Malformed rows skipped (lenient reading), by file. */
   skippedRows: z.record(z.string(), z.int()),
+  /** The recommender options recorded in the model (defaults filled in), and the method of submission.csv. */
+  recommendOptions: recordedRecommendOptionsSchema.optional(),
+  submissionMethod: z.string().optional(),
   /** Customers met in the transactions that customers.csv does not list. */
   unlistedCustomers: z.int().min(0).optional(),
   ms: z.number().min(0),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { REBUILD_STEPS } from './jobs';
 import { neighbourQualityReportSchema } from './neighbour-quality';
 import { rebuildSpecSchema } from './rebuild-spec';
+import { recordedRecommendOptionsSchema } from './recommend-options';
 
 export const REBUILD_STATUSES = ['running', 'completed', 'failed', 'cancelled'] as const;
 export type RebuildStatus = (typeof REBUILD_STATUSES)[number];
@@ -83,7 +84,10 @@ export const manifestSchema = z.object({
       skippedRows: z.record(z.string(), z.int()),
       /** Customers of the transactions that customers.csv does not list (they are recommended to, but get no submission row). */
       unlistedCustomers: z.int().optional(),
-      /** Per method: MAP@12 and recall@12 overall and on new articles, catalogue coverage. */
+      /** The method of submission.csv and the API, and the recommender options used (defaults filled in). */
+      submissionMethod: z.string().optional(),
+      options: recordedRecommendOptionsSchema.optional(),
+      /** Per method: MAP@12 and recall@12 overall, on new articles and for new customers; catalogue coverage. */
       methods: z
         .array(
           z.object({
@@ -92,6 +96,9 @@ export const manifestSchema = z.object({
             recall12: z.number(),
             newMap12: z.number().optional(),
             newRecall12: z.number().optional(),
+            /** Over customers without a purchase before the holdout (new customers), when there were any. */
+            newCustomerMap12: z.number().optional(),
+            newCustomerRecall12: z.number().optional(),
             coverage: z.number(),
           }),
         )

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recommendOptionsSchema } from './recommend-options';
 
 /** How the embedder fills the sides of a letterboxed image (see `padding` below). */
 export const PADDING_MODES = ['edge', 'white', 'black'] as const;
@@ -37,6 +38,8 @@ export const rebuildSpecSchema = z.strictObject({
   holdoutDays: z.int().min(0).max(365).default(7),
   /** Count and skip malformed CSV rows (reported in the manifest) instead of failing the rebuild. */
   lenient: z.boolean().default(false),
+  /** Recommender options (hybrid weights and windows, visual baseline); `@lookalike/recsys` has the defaults. */
+  recommend: recommendOptionsSchema.optional(),
   /** Customers per `recommend` job. */
   customersPerJob: z.int().min(1).max(10_000_000).default(250_000),
   /** Images per embedding shard (one `embed` job each). */

@@ -12,6 +12,21 @@ export interface GalleryData {
   articles: GalleryArticle[];
   customers?: GalleryCustomer[];
   methods?: GalleryMethod[];
+  /** The method whose recommendations the customers above show (and submission.csv holds). */
+  submissionMethod?: string;
+  /** Published figures on the real H&M data, shown beside the methods so their values are read in context. */
+  realData?: GalleryRealData;
+}
+
+export interface GalleryRealData {
+  /** Plain text. */
+  paragraph: string;
+  results: readonly {
+    method: string;
+    validation?: number;
+    kaggle?: number;
+    source: { title: string; url?: string };
+  }[];
 }
 
 export interface GalleryImage {
@@ -37,4 +52,7 @@ export interface GalleryMethod {
   /** On holdout purchases of new articles (cold start); undefined when there were none. */
   newMap12?: number;
   newRecall12?: number;
+  /** Over customers without a purchase before the holdout; undefined when there were none. */
+  newCustomerMap12?: number;
+  newCustomerRecall12?: number;
 }

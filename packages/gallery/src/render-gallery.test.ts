@@ -24,9 +24,27 @@ describe('renderGallery', () => {
       },
     ],
     methods: [
+      { name: 'hybrid', map12: 0.03, recall12: 0.06, newCustomerMap12: 0.004, newCustomerRecall12: 0.01 },
       { name: 'visual', map12: 0.02, recall12: 0.05, newMap12: 0.01, newRecall12: 0.02 },
       { name: 'popularity', map12: 0.01, recall12: 0.03 },
     ],
+    submissionMethod: 'hybrid',
+    realData: {
+      paragraph: 'On the real data <repurchase> wins.',
+      results: [
+        {
+          method: 'image embeddings alone',
+          validation: 0.0024,
+          kaggle: 0.0018,
+          source: { title: 'a study' },
+        },
+        {
+          method: 'repurchase',
+          validation: 0.0218,
+          source: { title: 'notebook', url: 'https://example.org/x?a=1&b=2' },
+        },
+      ],
+    },
   });
 
   it('shows the manifest figures, neighbours with scores, hits and the method chart', () => {
@@ -37,6 +55,23 @@ describe('renderGallery', () => {
     expect(html).toContain('1 of 12 bought');
     expect(html).toContain('data-method="visual"');
     expect(html).toContain('<div class="missing">no image</div>');
+  });
+
+  it('tabulates every method overall, on new articles and for new customers, the submission method marked', () => {
+    expect(html).toMatch(
+      /<tr data-row="hybrid"><td>hybrid \(shown below, submission\)<\/td><td>0\.03000<\/td><td>0\.0600<\/td><td>–<\/td><td>–<\/td><td>0\.00400<\/td><td>0\.0100<\/td><\/tr>/,
+    );
+    expect(html).toMatch(
+      /<tr data-row="visual"><td>visual<\/td><td>0\.02000<\/td><td>0\.0500<\/td><td>0\.01000<\/td><td>0\.0200<\/td><td>–<\/td><td>–<\/td><\/tr>/,
+    );
+  });
+
+  it('quotes the published real-data figures with their sources beside ours', () => {
+    expect(html).toContain('<p class="context">On the real data &lt;repurchase&gt; wins.</p>');
+    expect(html).toContain('<td>image embeddings alone</td><td>0.0024</td><td>0.0018</td><td>a study</td>');
+    expect(html).toContain('<a href="https://example.org/x?a=1&amp;b=2">notebook</a>');
+    const without = renderGallery({ rebuildId: 'r', createdAt: 'c', counts: {}, stageMs: {}, articles: [] });
+    expect(without).not.toContain('real H&amp;M data');
   });
 
   it('escapes text', () => {

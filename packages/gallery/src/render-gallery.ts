@@ -1,8 +1,18 @@
-import type { GalleryArticle, GalleryCustomer, GalleryData, GalleryImage, GalleryMethod } from './gallery-data';
+import type {
+  GalleryArticle,
+  GalleryCustomer,
+  GalleryData,
+  GalleryImage,
+  GalleryMethod,
+  GalleryRealData,
+} from './gallery-data';
 
 /** Escapes text for HTML content and attribute values. */
 export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return value.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 }
 
 function thumb(item: GalleryImage, caption: string, extraClass = ''): string {
@@ -23,9 +33,13 @@ function articleRow(article: GalleryArticle): string {
 }
 
 function customerRow(customer: GalleryCustomer): string {
-  const purchases = customer.purchases.map((p) => thumb(p, `${escapeHtml(p.articleId)}<br>${escapeHtml(p.date)}`)).join('');
+  const purchases = customer.purchases
+    .map((p) => thumb(p, `${escapeHtml(p.articleId)}<br>${escapeHtml(p.date)}`))
+    .join('');
   const recs = customer.recommendations
-    .map((r, i) => thumb(r, `#${i + 1} ${escapeHtml(r.articleId)}${r.hit ? '<br><b>bought</b>' : ''}`, r.hit ? 'hit' : ''))
+    .map((r, i) =>
+      thumb(r, `#${i + 1} ${escapeHtml(r.articleId)}${r.hit ? '<br><b>bought</b>' : ''}`, r.hit ? 'hit' : ''),
+    )
     .join('');
   const hits = customer.recommendations.filter((r) => r.hit).length;
   return `<section class="customer" data-customer="${escapeHtml(customer.customerId)}">
@@ -35,8 +49,8 @@ function customerRow(customer: GalleryCustomer): string {
 </section>`;
 }
 
-/** A horizontal bar chart (inline SVG) of MAP@12 by method. */
-function methodChart(methods: GalleryMethod[]): string {
+/** A horizontal bar chart (inline SVG) of MAP@12 by method, and the table of every figure. */
+function methodChart(methods: GalleryMethod[], submissionMethod: string | undefined): string {
   const max = Math.max(1e-9, ...methods.map((m) => m.map12));
   const rowH = 34;
   const bars = methods
@@ -46,20 +60,42 @@ function methodChart(methods: GalleryMethod[]): string {
       return `<g data-method="${escapeHtml(m.name)}"><text x="0" y="${y + 21}">${escapeHtml(m.name)}</text><rect x="170" y="${y + 6}" width="${w}" height="20" rx="3"/><text x="${178 + w}" y="${y + 21}">${m.map12.toFixed(5)}</text></g>`;
     })
     .join('');
+  const cell = (v: number | undefined, digits: number) =>
+    `<td>${v === undefined ? '–' : v.toFixed(digits)}</td>`;
   const table = methods
     .map(
       (m) =>
-        `<tr><td>${escapeHtml(m.name)}</td><td>${m.map12.toFixed(5)}</td><td>${m.recall12.toFixed(4)}</td><td>${m.newMap12 === undefined ? '–' : m.newMap12.toFixed(5)}</td><td>${m.newRecall12 === undefined ? '–' : m.newRecall12.toFixed(4)}</td></tr>`,
+        `<tr data-row="${escapeHtml(m.name)}"><td>${escapeHtml(m.name)}${m.name === submissionMethod ? ' (shown below, submission)' : ''}</td>` +
+        `${cell(m.map12, 5)}${cell(m.recall12, 4)}${cell(m.newMap12, 5)}${cell(m.newRecall12, 4)}${cell(m.newCustomerMap12, 5)}${cell(m.newCustomerRecall12, 4)}</tr>`,
     )
     .join('');
   return `<svg class="chart" width="700" height="${methods.length * rowH + 8}" role="img" aria-label="MAP@12 by method">${bars}</svg>
-<table><tr><th>method</th><th>MAP@12</th><th>recall@12</th><th>MAP@12 new articles</th><th>recall@12 new articles</th></tr>${table}</table>`;
+<table><tr><th>method</th><th>MAP@12</th><th>recall@12</th><th>MAP@12 new articles</th><th>recall@12 new articles</th><th>MAP@12 new customers</th><th>recall@12 new customers</th></tr>${table}</table>`;
+}
+
+/** The published figures on the real H&M data, with their sources. */
+function realDataSection(real: GalleryRealData): string {
+  const value = (v: number | undefined) => `<td>${v === undefined ? '–' : String(v)}</td>`;
+  const rows = real.results
+    .map((r) => {
+      const source = r.source.url
+        ? `<a href="${escapeHtml(r.source.url)}">${escapeHtml(r.source.title)}</a>`
+        : escapeHtml(r.source.title);
+      return `<tr><td>${escapeHtml(r.method)}</td>${value(r.validation)}${value(r.kaggle)}<td>${source}</td></tr>`;
+    })
+    .join('');
+  return `<h3>In context: the real H&amp;M data</h3>
+<p class="context">${escapeHtml(real.paragraph)}</p>
+<table class="real-data"><tr><th>on the real data</th><th>MAP@12 validation</th><th>MAP@12 Kaggle</th><th>source</th></tr>${rows}</table>`;
 }
 
 /** The gallery page: self-contained HTML (inline CSS, no scripts), images beside it in `thumbs/`. */
 export function renderGallery(data: GalleryData): string {
   const counts = Object.entries(data.counts)
-    .map(([k, v]) => `<div class="figure"><span class="value" data-count="${escapeHtml(k)}">${v}</span><span class="label">${escapeHtml(k)}</span></div>`)
+    .map(
+      ([k, v]) =>
+        `<div class="figure"><span class="value" data-count="${escapeHtml(k)}">${v}</span><span class="label">${escapeHtml(k)}</span></div>`,
+    )
     .join('');
   const stages = Object.entries(data.stageMs)
     .map(([k, ms]) => `<tr><td>${escapeHtml(k)}</td><td>${(ms / 1000).toFixed(1)} s</td></tr>`)
@@ -77,7 +113,7 @@ h1{font-size:22px;margin:0 0 4px} h2{margin-top:32px;border-bottom:1px solid #dd
 .thumb img,.thumb .missing{width:76px;height:114px;object-fit:contain;background:#eee;border-radius:3px;display:block}
 .query img{outline:3px solid #2471a3}.hit img{outline:3px solid #229954}
 .chart rect{fill:#2471a3}.chart text{font-size:13px}
-table{border-collapse:collapse;margin-top:8px}td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}td:first-child,th:first-child{text-align:left}
+.context{max-width:900px}table{border-collapse:collapse;margin-top:8px}td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}td:first-child,th:first-child{text-align:left}
 </style></head>
 <body>
 <h1>Rebuild ${escapeHtml(data.rebuildId)}</h1>
@@ -86,7 +122,7 @@ table{border-collapse:collapse;margin-top:8px}td,th{border:1px solid #ddd;paddin
   }${data.pca ? ` · PCA ${data.pca.inputDim} → ${data.pca.dims} (${(data.pca.explainedVarianceRatio * 100).toFixed(1)}% variance)` : ''}</div>
 <h2>Figures</h2><div class="figures">${counts}</div>
 <table class="stages"><tr><th>stage</th><th>time</th></tr>${stages}</table>
-${data.methods && data.methods.length > 0 ? `<h2>MAP@12 by method</h2>${methodChart(data.methods)}` : ''}
+${data.methods && data.methods.length > 0 ? `<h2>MAP@12 by method</h2>${methodChart(data.methods, data.submissionMethod)}${data.realData ? realDataSection(data.realData) : ''}` : ''}
 <h2>Articles and their nearest neighbours</h2>
 ${data.articles.map(articleRow).join('\n')}
 ${data.customers && data.customers.length > 0 ? `<h2>Customers: recent purchases and recommendations</h2>\n${data.customers.map(customerRow).join('\n')}` : ''}

@@ -6,7 +6,7 @@
  *
  * Phases: [csv] write the first --csv-rows transactions as transactions_train.csv and stream-parse them
  * back (rows/s, MB/s); then the stage itself: prepare (split, CSR, popularity, cold start), write the model
- * file and read it back as a worker would, recommend + evaluate every customer with all three methods in
+ * file and read it back as a worker would, recommend + evaluate every customer with every method (METHODS) in
  * --parts ranges (as the workers would, here one after another), format the submission rows, and merge the
  * range evaluations. Prints wall and CPU time per phase, RSS after each phase, and the kernel's peak RSS.
  *
@@ -230,7 +230,8 @@ async function main(): Promise<void> {
   for (const r of results) {
     console.log(
       `  ${r.method.padEnd(10)} MAP@12 ${r.map12.toFixed(5)}  recall@12 ${r.recall12.toFixed(4)}  coverage ${r.coverage.toFixed(4)}  ` +
-        `new articles: MAP@12 ${r.newArticles.map12.toFixed(5)} recall@12 ${r.newArticles.recall12.toFixed(4)} (${r.newArticles.evaluated} customers)  evaluated ${r.evaluated}`,
+        `new articles: MAP@12 ${r.newArticles.map12.toFixed(5)} recall@12 ${r.newArticles.recall12.toFixed(4)} (${r.newArticles.evaluated} customers)  ` +
+        `new customers: MAP@12 ${r.newCustomers.map12.toFixed(5)} (${r.newCustomers.evaluated})  evaluated ${r.evaluated}`,
     );
   }
   console.log(
@@ -251,6 +252,7 @@ async function main(): Promise<void> {
     recall12: r.recall12,
     coverage: r.coverage,
     newArticles: r.newArticles,
+    newCustomers: r.newCustomers,
   }));
   console.log(`JSON ${JSON.stringify(summary)}`);
 }

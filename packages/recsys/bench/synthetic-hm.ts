@@ -1,6 +1,6 @@
 /**
  * An H&M-shaped synthetic dataset, built directly as typed arrays (no CSV) for the benchmark:
- * articles in visual clusters with long-tailed (Zipf) popularity and limited shelf lives (so some arrive in
+ * articles in products of 2.23 colourways on average (H&M's id = product_code + colourway), in visual clusters with long-tailed (Zipf) popularity and limited shelf lives (so some arrive in
  * the last week), customers with long-tailed activity and a home cluster (taste), purchases in baskets
  * (same customer, same day, adjacent rows) with occasional repurchases, and 20 neighbours per article drawn
  * from its cluster with descending cosine-like scores.
@@ -88,8 +88,18 @@ export function synthesise(spec: SyntheticSpec): SyntheticData {
   const clusterEnd = (c: number): number => (c === clusters - 1 ? nA : (c + 1) * CLUSTER_SIZE);
 
   // Articles: ids, Zipf popularity over a random permutation, shelf life [start, end) in day offsets.
+  // Ids as H&M's: product_code × 1000 + colourway, 2.23 colourways per product on average (consecutive articles,
+  // so a product's colourways share a visual cluster).
   const articles = new ArticleIdTable(nA);
-  for (let a = 0; a < nA; a++) articles.intern(108775015 + a * 997);
+  let product = 108775;
+  let colourway = 1;
+  for (let a = 0; a < nA; a++) {
+    articles.intern(product * 1000 + colourway);
+    if (r.next() < 1 / 2.23) {
+      product += 1 + Math.floor(r.next() * 17);
+      colourway = 1;
+    } else colourway += 1 + Math.floor(r.next() * 3);
+  }
   const rank = Int32Array.from({ length: nA }, (_, i) => i);
   for (let i = nA - 1; i > 0; i--) {
     const j = Math.floor(r.next() * (i + 1));

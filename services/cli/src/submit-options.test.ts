@@ -57,12 +57,35 @@ describe('buildSubmitBody', () => {
     expect(() => buildSubmitBody({ images: '/d', k: '0' }, '/')).toThrow(/--k: /);
     expect(() => buildSubmitBody({ images: '/d', padding: 'grey' }, '/')).toThrow(/--padding: /);
     expect(() => buildSubmitBody({ images: '/d', powerNorm: '0' }, '/')).toThrow(/--power-norm: /);
-    expect(() => buildSubmitBody({ images: '/d', pcaWhiten: 'lots' }, '/')).toThrow(/--pca-whiten: expected a number/);
-    expect(buildSubmitBody({ images: '/d', padding: 'black', powerNorm: '1', pcaWhiten: '0' }, '/')).toMatchObject({
+    expect(() => buildSubmitBody({ images: '/d', pcaWhiten: 'lots' }, '/')).toThrow(
+      /--pca-whiten: expected a number/,
+    );
+    expect(
+      buildSubmitBody({ images: '/d', padding: 'black', powerNorm: '1', pcaWhiten: '0' }, '/'),
+    ).toMatchObject({
       padding: 'black',
       powerNorm: 1,
       pcaWhiten: 0,
     });
+  });
+
+  it('--recommend sets recommender options by name, checked by the spec schema', () => {
+    expect(
+      buildSubmitBody(
+        { images: '/d', recommend: 'visualWeight=0.2, trendingWeight=0.5,useColdLinks=false' },
+        '/',
+      ),
+    ).toMatchObject({ recommend: { visualWeight: 0.2, trendingWeight: 0.5, useColdLinks: false } });
+    expect(() => buildSubmitBody({ images: '/d', recommend: 'visualWeight' }, '/')).toThrow(
+      /^--recommend: expected name=value pairs/,
+    );
+    expect(() => buildSubmitBody({ images: '/d', recommend: 'visualWeight=lots' }, '/')).toThrow(
+      '--recommend: visualWeight: expected a number or true/false',
+    );
+    expect(() => buildSubmitBody({ images: '/d', recommend: 'visualWeight=-1' }, '/')).toThrow(
+      /^--recommend: visualWeight /,
+    );
+    expect(() => buildSubmitBody({ images: '/d', recommend: 'bogus=1' }, '/')).toThrow(/^--recommend: /);
   });
 
   it('rejects non-integers before the schema sees them', () => {

@@ -1,5 +1,10 @@
 import { resolve } from 'node:path';
-import { checkRecommendInputs, describeIssues, rebuildSpecSchema, type RebuildSpecInput } from '@lookalike/core';
+import {
+  checkRecommendInputs,
+  describeIssues,
+  rebuildSpecSchema,
+  type RebuildSpecInput,
+} from '@lookalike/core';
 import type { SubmitBody } from './api-client';
 import { UsageError } from './errors';
 
@@ -22,6 +27,8 @@ export interface SubmitFlags {
   padding?: string;
   powerNorm?: string;
   pcaWhiten?: string;
+  /** `name=value,…`: recommender options (hybrid weights and windows), e.g. `visualWeight=0.2,trendingWeight=0.5`. */
+  recommend?: string;
   /** `--no-publish` sets this to false; commander defaults it to true. */
   publish?: boolean;
   id?: string;
@@ -48,6 +55,7 @@ export const FLAG_OF_FIELD: Record<SpecField | 'id', string> = {
   padding: '--padding',
   powerNorm: '--power-norm',
   pcaWhiten: '--pca-whiten',
+  recommend: '--recommend',
   publish: '--no-publish',
   id: '--id',
 };
@@ -82,6 +90,26 @@ export function parseIntegerFlag(flag: string, value: string): number {
 }
 
 /**
+ * `--recommend name=value,…`: numbers and `true`/`false` by option name (the spec's schema checks the names and
+ * ranges); a string saying what is wrong otherwise.
+ */
+export function parseRecommendFlag(value: string): Record<string, number | boolean> | string {
+  const options: Record<string, number | boolean> = {};
+  for (const pair of value
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '')) {
+    const [name, raw, extra] = pair.split('=').map((s) => s.trim());
+    if (!name || raw === undefined || raw === '' || extra !== undefined)
+      return `expected name=value pairs separated by commas, got ${JSON.stringify(pair)}`;
+    if (raw === 'true' || raw === 'false') options[name] = raw === 'true';
+    else if (Number.isFinite(Number(raw))) options[name] = Number(raw);
+    else return `${name}: expected a number or true/false, got ${JSON.stringify(raw)}`;
+  }
+  return options;
+}
+
+/**
  * A location flag: URLs (`s3://…`, `file:///…`) are kept; a local path is made absolute against
  * `cwd`, so `--images ./data/images` works (the server, not the CLI, reads it: in local mode both
  * share the file system).
@@ -108,7 +136,8 @@ export function buildSubmitBody(flags: SubmitFlags, cwd: string = process.cwd())
     if (value !== undefined) spec[field] = resolveLocation(value, cwd);
   }
   const recommendProblem = checkRecommendInputs(spec);
-  if (recommendProblem) problems.push(`${FLAG_OF_FIELD.transactions} and ${FLAG_OF_FIELD.customers}: ${recommendProblem}`);
+  if (recommendProblem)
+    problems.push(`${FLAG_OF_FIELD.transactions} and ${FLAG_OF_FIELD.customers}: ${recommendProblem}`);
   if (flags.lenient) spec.lenient = true;
   for (const { option, field } of INTEGER_FLAGS) {
     const value = flags[option];
@@ -129,6 +158,11 @@ export function buildSubmitBody(flags: SubmitFlags, cwd: string = process.cwd())
       problems.push(`${FLAG_OF_FIELD[field]}: expected a number, got ${JSON.stringify(value)}`);
     else spec[field] = n;
   }
+  if (flags.recommend !== undefined) {
+    const options = parseRecommendFlag(flags.recommend);
+    if (typeof options === 'string') problems.push(`${FLAG_OF_FIELD.recommend}: ${options}`);
+    else spec.recommend = options;
+  }
   if (flags.publish === false) spec.publish = false;
   if (flags.id !== undefined && !REBUILD_ID.test(flags.id)) {
     problems.push(`${FLAG_OF_FIELD.id}: expected 1-100 of A-Z a-z 0-9 _ - (got ${JSON.stringify(flags.id)})`);
@@ -137,9 +171,13 @@ export function buildSubmitBody(flags: SubmitFlags, cwd: string = process.cwd())
     const parsed = rebuildSpecSchema.safeParse(spec);
     if (!parsed.success) {
       for (const issue of describeIssues(parsed.error)) {
-        const flag = FLAG_OF_FIELD[issue.field as SpecField] ?? issue.field;
-        const got = spec[issue.field];
-        problems.push(`${flag}: ${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`);
+        const field = issue.field.split('.')[0] as SpecField; // recommend.visualWeight → --recommend
+        const flag = FLAG_OF_FIELD[field] ?? issue.field;
+        const got = field === 'recommend' ? undefined : spec[issue.field];
+        const name = field === 'recommend' ? `${issue.field.slice('recommend.'.length)} ` : '';
+        problems.push(
+          `${flag}: ${name}${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`,
+        );
       }
     }
   }

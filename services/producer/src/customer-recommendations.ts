@@ -4,8 +4,9 @@ import type { ManifestRepository } from './orchestrator/manifest-repository';
 import { PublishedArtifact } from './published-artifact';
 
 /**
- * A customer's 12 recommendations (visual method) from the published rebuild's model. Customers
- * without purchases get (cold-start-boosted) popularity; an unknown customer gets undefined.
+ * A customer's 12 recommendations from the published rebuild's model: the default method (the hybrid) with the
+ * options recorded in the model, as in submission.csv. Customers without purchases get the trending ranking; an
+ * unknown customer gets undefined.
  */
 export class CustomerRecommendations {
   private readonly published: PublishedArtifact<Recommender>;

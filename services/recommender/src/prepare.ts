@@ -2,13 +2,13 @@ import { Readable } from 'node:stream';
 import { prepareRecommendJobSchema, type PrepareRecommendResult } from '@lookalike/core';
 import { defineHandler, UnrecoverableError } from '@lookalike/queue';
 import { readNeighbourTable } from '@lookalike/rebuild-artifacts';
-import { encodeModelChunks, loadDataset, prepareModel } from '@lookalike/recsys';
+import { DEFAULT_METHOD, encodeModelChunks, loadDataset, prepareModel } from '@lookalike/recsys';
 import { ObjectNotFoundError, recommendModelKey, splitObjectUrl, type ObjectStore } from '@lookalike/storage';
 
 /**
  * `prepare` job: streams the H&M CSVs (from S3 or local files) and the rebuild's neighbour table
  * into the compact recommendation model (time split, histories, popularity, cold-start links)
- * and writes it once for every `recommend` job to load.
+ * and writes it once for every `recommend` job to load, with the rebuild's recommender options recorded in it.
  */
 export function createPrepareHandler(deps: { store: ObjectStore; openSource: (url: string) => ObjectStore }) {
   const open = async (field: string, url: string) => {
@@ -43,6 +43,7 @@ export function createPrepareHandler(deps: { store: ObjectStore; openSource: (ur
       // Synchronous, a few linear passes: seconds at H&M size (see the recsys benchmark).
       const { model, report: prepared } = prepareModel(dataset, neighbours, {
         holdoutDays: data.holdoutDays,
+        ...(data.recommend ? { recommend: data.recommend } : {}),
       });
       await deps.store.put(recommendModelKey(data.rebuildId), Readable.from(encodeModelChunks(model)));
       const skippedRows: Record<string, number> = {};
@@ -56,6 +57,8 @@ export function createPrepareHandler(deps: { store: ObjectStore; openSource: (ur
         newArticles: prepared.newArticles,
         newArticlesSoldInHoldout: prepared.newArticlesSoldInHoldout,
         skippedRows,
+        recommendOptions: { ...model.recommendOptions },
+        submissionMethod: DEFAULT_METHOD,
         unlistedCustomers: report.unlistedCustomers,
         ms: Date.now() - started,
       };

@@ -1,7 +1,14 @@
 import { Readable } from 'node:stream';
 import { recommendJobSchema, type RecommendResult } from '@lookalike/core';
 import { defineHandler } from '@lookalike/queue';
-import { decodeModel, recommendRangeAsync, submissionChunks, type PreparedModel } from '@lookalike/recsys';
+import {
+  DEFAULT_METHOD,
+  decodeModel,
+  recommendRangeAsync,
+  submissionChunks,
+  type PartEvaluation,
+  type PreparedModel,
+} from '@lookalike/recsys';
 import {
   putJson,
   recommendationsEvalKey,
@@ -11,9 +18,10 @@ import {
 } from '@lookalike/storage';
 
 /**
- * `recommend` job: recommends 12 articles to customers [start, end) with every method, writes the
- * visual method's rows as `recommendations/<part>.csv` (submission format, no header) and every
- * method's evaluation partial; partials of all parts sum to exactly the single-process figures.
+ * `recommend` job: recommends 12 articles to customers [start, end) with every method (the model's recorded
+ * options), writes the default method's rows as `recommendations/<part>.csv` (submission format, no header)
+ * and every method's evaluation partial with the method and options (`PartEvaluation`); partials of all parts
+ * sum to exactly the single-process figures.
  */
 export function createRecommendHandler(deps: { store: ObjectStore }) {
   let cached: { rebuildId: string; model: Promise<PreparedModel> } | undefined;
@@ -34,13 +42,17 @@ export function createRecommendHandler(deps: { store: ObjectStore }) {
       const result = await recommendRangeAsync(model, data.start, end, {
         onProgress: (done, total) => void job.updateProgress({ done, total }).catch(() => undefined),
       });
-      const visual = result.predictions.visual!;
       await deps.store.put(
         recommendationsPartKey(data.rebuildId, data.part),
-        Readable.from(submissionChunks(model, data.start, visual)),
+        Readable.from(submissionChunks(model, data.start, result.predictions[DEFAULT_METHOD]!)),
         { contentType: 'text/csv' },
       );
-      await putJson(deps.store, recommendationsEvalKey(data.rebuildId, data.part), result.evaluation);
+      const evaluation: PartEvaluation = {
+        submissionMethod: DEFAULT_METHOD,
+        options: { ...model.recommendOptions },
+        methods: result.evaluation as PartEvaluation['methods'],
+      };
+      await putJson(deps.store, recommendationsEvalKey(data.rebuildId, data.part), evaluation);
       return { customers: end - data.start, ms: Date.now() - started };
     },
   });

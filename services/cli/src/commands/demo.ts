@@ -6,6 +6,7 @@ import { paletteFor, STOP_SIGNALS, type CliContext } from '../cli-context';
 import { EXIT } from '../errors';
 import { followRebuild } from '../follow';
 import { formatDuration } from '../format';
+import { renderEvaluationTable } from '../evaluation-table';
 import { startLocalStack, type LocalStack } from '../local-stack';
 import { println } from '../output';
 import { apiClient, type SetExitCode } from './rebuild';
@@ -18,7 +19,7 @@ export interface DemoFlags {
   keepRunning?: boolean;
 }
 
-/** The closing summary of the demo: counts, stage timings, MAP@12 by method, where to look. */
+/** The closing summary of the demo: counts, stage timings, the evaluation table, where to look. */
 export function renderDemoSummary(manifest: Manifest, where: { apiUrl: string; galleryFile: string }): string {
   const lines: string[] = [];
   const c = manifest.counts;
@@ -35,16 +36,7 @@ export function renderDemoSummary(manifest: Manifest, where: { apiUrl: string; g
     lines.push(`pca      ${manifest.pca.inputDim} → ${manifest.pca.dims} dims, ${(manifest.pca.explainedVarianceRatio * 100).toFixed(1)}% of the variance`);
   }
   const r = manifest.recommend;
-  if (r?.methods) {
-    lines.push(`holdout  last ${manifest.spec.holdoutDays} days: ${r.holdoutCustomers} customers bought; ${r.newArticlesSoldInHoldout} new arrivals sold`);
-    lines.push('method       MAP@12    recall@12  MAP@12 new  recall@12 new');
-    for (const m of r.methods) {
-      const fmt = (v: number | undefined, d: number) => (v === undefined ? '–' : v.toFixed(d));
-      lines.push(
-        `${m.name.padEnd(12)} ${fmt(m.map12, 5).padEnd(9)} ${fmt(m.recall12, 4).padEnd(10)} ${fmt(m.newMap12, 5).padEnd(11)} ${fmt(m.newRecall12, 4)}`,
-      );
-    }
-  }
+  if (r?.methods) lines.push(...renderEvaluationTable({ spec: manifest.spec, recommend: r }));
   lines.push(`gallery  ${where.galleryFile}`);
   lines.push(`         ${where.apiUrl}/rebuilds/${manifest.rebuildId}/gallery/`);
   lines.push(`dashboard ${where.apiUrl}/admin/queues   rebuilds: ${where.apiUrl}/`);

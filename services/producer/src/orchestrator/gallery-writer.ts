@@ -1,7 +1,14 @@
 import sharp from 'sharp';
 import { forEachLimit, planShardSchema, type Logger, type Manifest } from '@lookalike/core';
 import { renderGallery, type GalleryData, type GalleryImage } from '@lookalike/gallery';
-import { decodeModel, isoDay, Recommender } from '@lookalike/recsys';
+import {
+  DEFAULT_METHOD,
+  decodeModel,
+  isoDay,
+  PUBLISHED_CONTEXT,
+  PUBLISHED_HM_RESULTS,
+  Recommender,
+} from '@lookalike/recsys';
 import {
   getJson,
   planShardKey,
@@ -31,7 +38,7 @@ interface CustomerSample {
   recommendations: { articleId: string; hit: boolean }[];
 }
 
-/** Recent purchases beside the visual method's 12 recommendations, hits in the holdout marked. */
+/** Recent purchases beside the default method's 12 recommendations (the model's options), hits in the holdout marked. */
 async function sampleCustomers(store: ObjectStore, rebuildId: string, count: number): Promise<CustomerSample[]> {
   const model = decodeModel(await store.get(recommendModelKey(rebuildId)));
   const recommender = new Recommender(model);
@@ -47,7 +54,7 @@ async function sampleCustomers(store: ObjectStore, rebuildId: string, count: num
   const out = new Int32Array(12);
   return picked.map((c) => {
     const bought = new Set(model.holdout.articles.subarray(model.holdout.offsets[c]!, model.holdout.offsets[c + 1]!));
-    recommender.recommend(c, 'visual', out);
+    recommender.recommend(c, DEFAULT_METHOD, out);
     const from = model.history.offsets[c]!;
     const to = Math.min(model.history.offsets[c + 1]!, from + 8);
     return {
@@ -137,6 +144,9 @@ export async function writeGallery(
       recommendations: c.recommendations.map((r) => ({ ...image(r.articleId), hit: r.hit })),
     })),
     methods: manifest.recommend?.methods,
+    ...(manifest.recommend
+      ? { submissionMethod: DEFAULT_METHOD, realData: { paragraph: PUBLISHED_CONTEXT, results: PUBLISHED_HM_RESULTS } }
+      : {}),
   };
   const key = `${galleryPrefix(rebuildId)}index.html`;
   await store.put(key, Buffer.from(renderGallery(data)), { contentType: 'text/html; charset=utf-8' });

@@ -1,6 +1,16 @@
 import { Readable } from 'node:stream';
 import type { Manifest } from '@lookalike/core';
-import { combineEvaluations, METHODS, parseEvaluationPartial, SUBMISSION_HEADER, type EvaluationResult } from '@lookalike/recsys';
+import {
+  combineEvaluations,
+  METHODS,
+  parsePartEvaluation,
+  PUBLISHED_HM_RESULTS,
+  renderEvaluationReport,
+  SUBMISSION_HEADER,
+  type EvaluationPartial,
+  type EvaluationResult,
+  type PartEvaluation,
+} from '@lookalike/recsys';
 import {
   evaluationKey,
   evaluationReportKey,
@@ -19,19 +29,27 @@ export async function writeSubmission(store: ObjectStore, rebuildId: string, par
   async function* chunks() {
     yield Buffer.from(`${SUBMISSION_HEADER}\n`);
     for (let part = 0; part < parts; part++) {
-      for await (const chunk of await store.getStream(recommendationsPartKey(rebuildId, part))) yield chunk as Buffer;
+      for await (const chunk of await store.getStream(recommendationsPartKey(rebuildId, part)))
+        yield chunk as Buffer;
     }
   }
   await store.put(submissionKey(rebuildId), Readable.from(chunks()), { contentType: 'text/csv' });
 }
 
-/** Sums every part's evaluation partials into the figures of one pass over all customers. */
-export async function combinePartEvaluations(store: ObjectStore, rebuildId: string, parts: number): Promise<EvaluationResult[]> {
-  const byMethod = new Map<string, ReturnType<typeof parseEvaluationPartial>[]>();
+async function readPart(store: ObjectStore, rebuildId: string, part: number): Promise<PartEvaluation> {
+  return getJson(store, recommendationsEvalKey(rebuildId, part), parsePartEvaluation);
+}
+
+/** Sums every part's evaluation partials into the figures of one pass over all customers (in `METHODS` order). */
+export async function combinePartEvaluations(
+  store: ObjectStore,
+  rebuildId: string,
+  parts: number,
+): Promise<EvaluationResult[]> {
+  const byMethod = new Map<string, EvaluationPartial[]>();
   for (let part = 0; part < parts; part++) {
-    const partials = await getJson<Record<string, unknown>>(store, recommendationsEvalKey(rebuildId, part));
-    for (const [method, value] of Object.entries(partials)) {
-      byMethod.set(method, [...(byMethod.get(method) ?? []), parseEvaluationPartial(value)]);
+    for (const [method, partial] of Object.entries((await readPart(store, rebuildId, part)).methods)) {
+      byMethod.set(method, [...(byMethod.get(method) ?? []), partial]);
     }
   }
   return METHODS.filter((m) => byMethod.has(m)).map((m) => combineEvaluations(byMethod.get(m)!));
@@ -43,36 +61,55 @@ export function methodFigures(results: EvaluationResult[]): MethodFigures[] {
     map12: r.map12,
     recall12: r.recall12,
     coverage: r.coverage,
-    ...(r.newArticles.evaluated > 0 ? { newMap12: r.newArticles.map12, newRecall12: r.newArticles.recall12 } : {}),
+    ...(r.newArticles.evaluated > 0
+      ? { newMap12: r.newArticles.map12, newRecall12: r.newArticles.recall12 }
+      : {}),
+    ...(r.newCustomers.evaluated > 0
+      ? { newCustomerMap12: r.newCustomers.map12, newCustomerRecall12: r.newCustomers.recall12 }
+      : {}),
   }));
 }
 
-/** `evaluation.md`: the methods side by side, for people. */
-export function evaluationReport(manifest: Manifest, results: EvaluationResult[]): string {
+/** `evaluation.md`: the methods side by side, beside the published figures on the real data, for people. */
+export function evaluationReport(
+  manifest: Manifest,
+  results: EvaluationResult[],
+  run: Pick<PartEvaluation, 'submissionMethod' | 'options'>,
+): string {
   const r = manifest.recommend!;
-  const rows = results
-    .map(
-      (e) =>
-        `| ${e.method} | ${e.map12.toFixed(5)} | ${e.recall12.toFixed(4)} | ${e.newArticles.evaluated > 0 ? e.newArticles.map12.toFixed(5) : '–'} | ${
-          e.newArticles.evaluated > 0 ? e.newArticles.recall12.toFixed(4) : '–'
-        } | ${(e.coverage * 100).toFixed(1)}% |`,
-    )
-    .join('\n');
-  return `# Evaluation of rebuild ${manifest.rebuildId}
-
-Holdout: the last ${manifest.spec.holdoutDays} days of the transactions. ${r.holdoutCustomers} of ${r.customers} customers bought in the
-holdout; ${r.newArticlesSoldInHoldout} of the ${r.newArticles} articles without earlier sales (new arrivals) sold there.
-MAP@12 as in the H&M competition; "new articles" restricts the actual purchases to new arrivals (cold start).
-
-| method | MAP@12 | recall@12 | MAP@12 new articles | recall@12 new articles | catalogue coverage |
-|---|---|---|---|---|---|
-${rows}
-`;
+  return renderEvaluationReport({
+    rebuildId: manifest.rebuildId,
+    holdoutDays: manifest.spec.holdoutDays,
+    customers: r.customers,
+    holdoutCustomers: r.holdoutCustomers,
+    newArticles: r.newArticles,
+    newArticlesSoldInHoldout: r.newArticlesSoldInHoldout,
+    submissionMethod: run.submissionMethod,
+    options: run.options,
+    results,
+  });
 }
 
-export async function writeEvaluation(store: ObjectStore, manifest: Manifest, results: EvaluationResult[]): Promise<void> {
-  await putJson(store, evaluationKey(manifest.rebuildId), { rebuildId: manifest.rebuildId, holdoutDays: manifest.spec.holdoutDays, methods: results });
-  await store.put(evaluationReportKey(manifest.rebuildId), Buffer.from(evaluationReport(manifest, results)), {
-    contentType: 'text/markdown',
+/** `evaluation.json` and `evaluation.md`; the submission's method and the options come from the recommend jobs. */
+export async function writeEvaluation(
+  store: ObjectStore,
+  manifest: Manifest,
+  results: EvaluationResult[],
+): Promise<void> {
+  const { submissionMethod, options } = await readPart(store, manifest.rebuildId, 0);
+  await putJson(store, evaluationKey(manifest.rebuildId), {
+    rebuildId: manifest.rebuildId,
+    holdoutDays: manifest.spec.holdoutDays,
+    submissionMethod,
+    options,
+    methods: results,
+    publishedRealData: PUBLISHED_HM_RESULTS,
   });
+  await store.put(
+    evaluationReportKey(manifest.rebuildId),
+    Buffer.from(evaluationReport(manifest, results, { submissionMethod, options })),
+    {
+      contentType: 'text/markdown',
+    },
+  );
 }
