@@ -113,7 +113,7 @@ h1{font-size:22px;margin:0 0 4px} h2{margin-top:32px;border-bottom:1px solid #dd
 .thumb img,.thumb .missing{width:76px;height:114px;object-fit:contain;background:#eee;border-radius:3px;display:block}
 .query img{outline:3px solid #2471a3}.hit img{outline:3px solid #229954}
 .chart rect{fill:#2471a3}.chart text{font-size:13px}
-.context{max-width:900px}table{border-collapse:collapse;margin-top:8px}td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}td:first-child,th:first-child{text-align:left}
+.context{max-width:900px}.real-data td:last-child{text-align:left}table{border-collapse:collapse;margin-top:8px}td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}td:first-child,th:first-child{text-align:left}
 </style></head>
 <body>
 <h1>Rebuild ${escapeHtml(data.rebuildId)}</h1>
