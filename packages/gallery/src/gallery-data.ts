@@ -1,3 +1,5 @@
+import type { NeighbourQualityReport } from '@lookalike/core';
+
 /** Everything the gallery shows; image paths are relative to the gallery's index.html. */
 export interface GalleryData {
   rebuildId: string;
@@ -12,6 +14,8 @@ export interface GalleryData {
   articles: GalleryArticle[];
   customers?: GalleryCustomer[];
   methods?: GalleryMethod[];
+  /** The rebuild's neighbour-quality report (`neighbour-quality.json`), when articles.csv has the labels. */
+  quality?: NeighbourQualityReport;
   /** The method whose recommendations the customers above show (and submission.csv holds). */
   submissionMethod?: string;
   /** Published figures on the real H&M data, shown beside the methods so their values are read in context. */

@@ -74,6 +74,45 @@ describe('renderGallery', () => {
     expect(without).not.toContain('real H&amp;M data');
   });
 
+  it('shows the neighbour-quality report beside chance when the rebuild has one', () => {
+    const quality = renderGallery({
+      rebuildId: 'r',
+      createdAt: 'c',
+      counts: {},
+      stageMs: {},
+      articles: [],
+      quality: {
+        version: 1,
+        articles: 10,
+        labelled: 9,
+        k: 5,
+        ks: [1, 5],
+        labels: [
+          {
+            column: 'product_type_name',
+            articles: 9,
+            values: 3,
+            chance: 0.25,
+            shareAt: { '1': 0.5, '5': 0.4 },
+          },
+        ],
+        siblings: {
+          articles: 4,
+          meanSiblings: 1,
+          recallAt: { '1': 0.75, '5': 1 },
+          shareAt: { '1': 0.75, '5': 0.2 },
+        },
+      },
+    });
+    expect(quality).toContain('<h2>Neighbour quality</h2>');
+    expect(quality).toContain('over 9 labelled articles');
+    expect(quality).toContain(
+      '<tr data-label="product_type_name"><td>same product type</td><td>0.500</td><td>0.400</td><td>0.250</td></tr>',
+    );
+    expect(quality).toContain('4 articles with a variant)</td><td>0.750</td><td>1.000</td><td>–</td>');
+    expect(html).not.toContain('Neighbour quality');
+  });
+
   it('escapes text', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
   });

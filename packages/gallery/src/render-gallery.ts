@@ -1,3 +1,4 @@
+import type { NeighbourQualityReport } from '@lookalike/core';
 import type {
   GalleryArticle,
   GalleryCustomer,
@@ -89,6 +90,34 @@ function realDataSection(real: GalleryRealData): string {
 <table class="real-data"><tr><th>on the real data</th><th>MAP@12 validation</th><th>MAP@12 Kaggle</th><th>source</th></tr>${rows}</table>`;
 }
 
+const QUALITY_LABELS: Record<string, string> = {
+  product_type_name: 'product type',
+  product_group_name: 'product group',
+  colour_group_name: 'colour',
+  graphical_appearance_name: 'graphical appearance',
+  product_code: 'product code',
+};
+
+/** How often the neighbours share the article's labels, beside chance, and colour-variant recall. */
+function qualitySection(report: NeighbourQualityReport): string {
+  const head = report.ks.map((k) => `<th>top ${k}</th>`).join('');
+  const cells = (by: Record<string, number>) =>
+    report.ks.map((k) => `<td>${by[String(k)]?.toFixed(3) ?? '–'}</td>`).join('');
+  const rows = report.labels
+    .map(
+      (l) =>
+        `<tr data-label="${escapeHtml(l.column)}"><td>same ${escapeHtml(QUALITY_LABELS[l.column] ?? l.column)}</td>${cells(l.shareAt)}<td>${l.chance.toFixed(3)}</td></tr>`,
+    )
+    .join('');
+  const siblings =
+    report.siblings && report.siblings.articles > 0
+      ? `<tr data-label="variant-recall"><td>colour variants found (recall, ${report.siblings.articles} articles with a variant)</td>${cells(report.siblings.recallAt)}<td>–</td></tr>`
+      : '';
+  return `<h2>Neighbour quality</h2>
+<p class="context">Share of each article's nearest neighbours that have its value in <code>articles.csv</code>, over ${report.labelled} labelled articles, beside the share that neighbours drawn at random would have.</p>
+<table class="quality"><tr><th>neighbours with</th>${head}<th>chance</th></tr>${rows}${siblings}</table>`;
+}
+
 /** The gallery page: self-contained HTML (inline CSS, no scripts), images beside it in `thumbs/`. */
 export function renderGallery(data: GalleryData): string {
   const counts = Object.entries(data.counts)
@@ -123,6 +152,7 @@ h1{font-size:22px;margin:0 0 4px} h2{margin-top:32px;border-bottom:1px solid #dd
 <h2>Figures</h2><div class="figures">${counts}</div>
 <table class="stages"><tr><th>stage</th><th>time</th></tr>${stages}</table>
 ${data.methods && data.methods.length > 0 ? `<h2>MAP@12 by method</h2>${methodChart(data.methods, data.submissionMethod)}${data.realData ? realDataSection(data.realData) : ''}` : ''}
+${data.quality ? qualitySection(data.quality) : ''}
 <h2>Articles and their nearest neighbours</h2>
 ${data.articles.map(articleRow).join('\n')}
 ${data.customers && data.customers.length > 0 ? `<h2>Customers: recent purchases and recommendations</h2>\n${data.customers.map(customerRow).join('\n')}` : ''}

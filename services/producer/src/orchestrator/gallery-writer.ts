@@ -144,6 +144,7 @@ export async function writeGallery(
       recommendations: c.recommendations.map((r) => ({ ...image(r.articleId), hit: r.hit })),
     })),
     methods: manifest.recommend?.methods,
+    ...(manifest.quality ? { quality: manifest.quality } : {}),
     ...(manifest.recommend
       ? { submissionMethod: DEFAULT_METHOD, realData: { paragraph: PUBLISHED_CONTEXT, results: PUBLISHED_HM_RESULTS } }
       : {}),
