@@ -87,6 +87,24 @@ describe('renderStatusSummary', () => {
     expect(renderStatusSummary(completedStatus(), { palette: plain, now })).not.toContain('quality');
   });
 
+  it('shows the evaluation table of a rebuild that recommended', () => {
+    const done = completedStatus();
+    done.manifest.recommend = {
+      customers: 10,
+      holdoutCustomers: 6,
+      newArticles: 3,
+      newArticlesSoldInHoldout: 1,
+      parts: 1,
+      skippedRows: {},
+      submissionMethod: 'hybrid',
+      methods: [{ name: 'hybrid', map12: 0.1036, recall12: 0.2346, coverage: 0.3 }],
+    };
+    const text = renderStatusSummary(done, { palette: plain, now });
+    expect(text).toMatch(/^evaluation$/m);
+    expect(text).toMatch(/^hybrid\s+0\.10360\s+0\.2346/m);
+    expect(renderStatusSummary(completedStatus(), { palette: plain, now })).not.toMatch(/^evaluation$/m);
+  });
+
   it('shows the error and the job of a failed rebuild', () => {
     const failed = status({
       status: 'failed',

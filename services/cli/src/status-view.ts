@@ -1,6 +1,7 @@
 import type { Manifest } from '@lookalike/core';
 import type { RebuildStatusResponse } from './api-types';
 import type { Palette } from './colors';
+import { renderEvaluationTable } from './evaluation-table';
 import { formatCount, formatDuration, formatPercent } from './format';
 import { renderQualityTable } from './quality-table';
 import { renderStageLines, stageRows } from './stages';
@@ -134,6 +135,10 @@ export function renderStatusSummary(status: RebuildStatusResponse, options: View
       `${label('quality')}neighbours against the labels of articles.csv (${formatCount(m.quality.labelled)} articles):`,
     );
     lines.push(...renderQualityTable(m.quality, ' '.repeat(9)));
+  }
+  if (m.recommend?.methods) {
+    lines.push(p.bold('evaluation'));
+    lines.push(...renderEvaluationTable({ spec: m.spec, recommend: m.recommend }));
   }
   if (m.error !== undefined) {
     const kind = {

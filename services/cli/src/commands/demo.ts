@@ -7,6 +7,7 @@ import { EXIT } from '../errors';
 import { followRebuild } from '../follow';
 import { formatDuration } from '../format';
 import { renderEvaluationTable } from '../evaluation-table';
+import { renderQualityTable } from '../quality-table';
 import { startLocalStack, type LocalStack } from '../local-stack';
 import { println } from '../output';
 import { apiClient, type SetExitCode } from './rebuild';
@@ -20,7 +21,10 @@ export interface DemoFlags {
 }
 
 /** The closing summary of the demo: counts, stage timings, the evaluation table, where to look. */
-export function renderDemoSummary(manifest: Manifest, where: { apiUrl: string; galleryFile: string }): string {
+export function renderDemoSummary(
+  manifest: Manifest,
+  where: { apiUrl: string; galleryFile: string },
+): string {
   const lines: string[] = [];
   const c = manifest.counts;
   lines.push(
@@ -33,10 +37,18 @@ export function renderDemoSummary(manifest: Manifest, where: { apiUrl: string; g
       .join(' · ')}`,
   );
   if (manifest.pca) {
-    lines.push(`pca      ${manifest.pca.inputDim} → ${manifest.pca.dims} dims, ${(manifest.pca.explainedVarianceRatio * 100).toFixed(1)}% of the variance`);
+    lines.push(
+      `pca      ${manifest.pca.inputDim} → ${manifest.pca.dims} dims, ${(manifest.pca.explainedVarianceRatio * 100).toFixed(1)}% of the variance`,
+    );
   }
   const r = manifest.recommend;
   if (r?.methods) lines.push(...renderEvaluationTable({ spec: manifest.spec, recommend: r }));
+  if (manifest.quality) {
+    lines.push(
+      `quality  neighbours against the labels of articles.csv (${manifest.quality.labelled} articles):`,
+    );
+    lines.push(...renderQualityTable(manifest.quality, '         '));
+  }
   lines.push(`gallery  ${where.galleryFile}`);
   lines.push(`         ${where.apiUrl}/rebuilds/${manifest.rebuildId}/gallery/`);
   lines.push(`dashboard ${where.apiUrl}/admin/queues   rebuilds: ${where.apiUrl}/`);
@@ -112,7 +124,9 @@ async function runDemo(ctx: CliContext, flags: DemoFlags): Promise<number> {
 export function addDemoCommand(program: Command, ctx: CliContext, setExitCode: SetExitCode): void {
   program
     .command('demo')
-    .description('generate the demo sample if absent, run every service locally, rebuild it with recommendations, and summarise')
+    .description(
+      'generate the demo sample if absent, run every service locally, rebuild it with recommendations, and summarise',
+    )
     .option('--sample <dir>', 'sample folder', './.lookalike/sample')
     .option('--storage <dir>', 'storage folder', './.lookalike/storage')
     .option('--port <port>', "producer's HTTP port", '8080')
