@@ -18,3 +18,4 @@ export * from './access-rules';
 export * from './recommend-options';
 export * from './neighbour-quality';
 export * from './failure-kind';
+export * from './job-registry';

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { Worker, UnrecoverableError, type Job, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
-import { describeIssues, type Logger, type QueueName } from '@lookalike/core';
+import { checkHandlers, describeIssues, type Logger, type QueueName } from '@lookalike/core';
 import type { CancellationRegistry } from './cancellation';
 import { DEFAULT_WORKER_OPTIONS } from './defaults';
 import { DEFAULT_RETRY_BUDGET_MS, RetryPolicy, type RetryDecision } from './retry-policy';
@@ -44,7 +44,10 @@ export interface CreateWorkerOptions {
   connection: Redis;
   prefix: string;
   logger: Logger;
-  /** Handlers by job name; a job with another name fails without retry. */
+  /**
+   * Handlers by job name: exactly the jobs of the queue in the job registry (`JOBS` in core), or the
+   * worker refuses to start. A job with another name that still reaches the queue fails without retry.
+   */
   handlers: Record<string, JobHandler>;
   concurrency?: number;
   /** Jobs of a cancelled rebuild complete at once with `{ cancelled: true }` instead of running. */
@@ -89,14 +92,30 @@ export function defaultWorkerName(): string {
   return `${hostname()}:${process.pid}`;
 }
 
+/** A worker's handlers do not match the job registry: it refuses to start. */
+export class HandlerMismatchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HandlerMismatchError';
+  }
+}
+
+/** Throws a HandlerMismatchError unless `handlers` are exactly the registered jobs of `queue`. */
+export function assertHandlers(queue: QueueName, handlers: Record<string, JobHandler>): void {
+  const problem = checkHandlers(queue, Object.keys(handlers));
+  if (problem !== undefined) throw new HandlerMismatchError(problem);
+}
+
 /**
- * A BullMQ worker with the project's defaults: payloads validated with zod (a malformed payload
+ * A BullMQ worker with the project's defaults: its handlers checked against the job registry (it
+ * throws a HandlerMismatchError before taking any job when they differ), payloads validated with zod (a malformed payload
  * fails at once, without retries), structured logs per job, the lock/stall settings in
  * `DEFAULT_WORKER_OPTIONS`, and failures sorted by the RetryPolicy: permanent ones (and those that
  * spent their budget) fail the job at once as an `UnrecoverableError`, transient ones are retried
  * with backoff and listed in the WaitingRegistry meanwhile.
  */
 export function createWorker(queue: QueueName, options: CreateWorkerOptions): Worker {
+  assertHandlers(queue, options.handlers);
   const policy = options.retry ?? new RetryPolicy({ budgetMs: DEFAULT_RETRY_BUDGET_MS });
   /** Jobs whose handler has returned or thrown, until BullMQ reports how their end was recorded. */
   const finishing = new Map<string, { job: Job; started: number; status: 'completed' | 'failed' }>();

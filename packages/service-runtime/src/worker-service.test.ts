@@ -2,12 +2,20 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { QUEUES } from '@lookalike/core';
+import { JOBS, QUEUES } from '@lookalike/core';
 import { freePort, startRedisServer, testServerEnv } from '@lookalike/local-servers';
+import { defineHandler, HandlerMismatchError, type JobHandler } from '@lookalike/queue';
 import { runWorkerService, type RunningWorkerService } from './worker-service';
 
+const stub = (): JobHandler => defineHandler({ schema: JOBS.fit.payload, handle: async () => ({}) });
+/** Handlers for the reducer's queue: one per registered job of `reduce`. */
+const reducerHandlers = () => ({ fit: stub(), project: stub() });
+
 /** Starts a worker service with `env` on top of the test's environment, on a free loopback port. */
-async function start(env: Record<string, string>): Promise<{ service: RunningWorkerService; base: string }> {
+async function start(
+  env: Record<string, string>,
+  handlers: Record<string, JobHandler> = reducerHandlers(),
+): Promise<{ service: RunningWorkerService; base: string }> {
   const saved = { ...process.env };
   const port = await freePort();
   Object.assign(process.env, {
@@ -20,7 +28,7 @@ async function start(env: Record<string, string>): Promise<{ service: RunningWor
     const service = await runWorkerService({
       service: 'reducer',
       queue: QUEUES.reduce,
-      handlers: () => ({}),
+      handlers: () => handlers,
     });
     return { service, base: `http://127.0.0.1:${port}` };
   } finally {
@@ -47,6 +55,19 @@ describe('worker service metrics', () => {
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('refuses to start when a job of its queue has no handler, or a handler names an unknown job', async () => {
+    const env = {
+      LOOKALIKE_REDIS_URL: testServerEnv().LOOKALIKE_TEST_REDIS_URL,
+      LOOKALIKE_STORAGE_URL: pathToFileURL(dir).href,
+    };
+    await expect(start(env, { fit: stub() })).rejects.toThrow(
+      new HandlerMismatchError('worker on queue "reduce": no handler for "project"'),
+    );
+    await expect(start(env, { ...reducerHandlers(), 'fit-pca': stub() })).rejects.toThrow(
+      'worker on queue "reduce": handler for unknown job "fit-pca"',
+    );
   });
 
   it('exports its own job metrics but not queue depth (the producer exports that once per queue)', async () => {

@@ -2,6 +2,7 @@ import type { Worker } from 'bullmq';
 import type { QueueName } from '@lookalike/core';
 import { startOpsServer, type OpsServer } from '@lookalike/observability';
 import {
+  assertHandlers,
   CancellationRegistry,
   createWorker,
   installGracefulShutdown,
@@ -15,7 +16,10 @@ export interface WorkerServiceDefinition {
   /** Service name in logs and metrics, e.g. `embedder`. */
   service: string;
   queue: QueueName;
-  /** Handlers by job name, built once the context exists (they may hold caches, models …). */
+  /**
+   * Handlers by job name, built once the context exists (they may hold caches, models …): one for every
+   * job of `queue` in the job registry and no other, or the service refuses to start.
+   */
   handlers: (ctx: ServiceContext) => Promise<Record<string, JobHandler>> | Record<string, JobHandler>;
   /** Released after the worker has stopped taking jobs (e.g. dispose a model). */
   dispose?: () => Promise<void>;
@@ -36,7 +40,16 @@ export interface RunningWorkerService {
  */
 export async function runWorkerService(definition: WorkerServiceDefinition): Promise<RunningWorkerService> {
   const ctx = createServiceContext(definition.service);
-  const handlers = await definition.handlers(ctx);
+  let handlers: Record<string, JobHandler>;
+  try {
+    handlers = await definition.handlers(ctx);
+    // Before the worker exists: a missing or misnamed handler stops the process at start, not at its first job.
+    assertHandlers(definition.queue, handlers);
+  } catch (err) {
+    await definition.dispose?.();
+    await ctx.close();
+    throw err;
+  }
   const worker = createWorker(definition.queue, {
     connection: ctx.connection,
     prefix: ctx.config.queuePrefix,
@@ -49,7 +62,8 @@ export async function runWorkerService(definition: WorkerServiceDefinition): Pro
     // Every end, also of a job whose lock was lost (completed here, but BullMQ recorded nothing).
     onOutcome: ({ job, status, seconds }) => {
       ctx.metrics.jobsTotal.inc({ queue: definition.queue, name: job.name, status });
-      if (status !== 'failed') ctx.metrics.jobSeconds.observe({ queue: definition.queue, name: job.name }, seconds);
+      if (status !== 'failed')
+        ctx.metrics.jobSeconds.observe({ queue: definition.queue, name: job.name }, seconds);
     },
     worker: { lockDuration: ctx.config.lockMs, stalledInterval: ctx.config.stalledIntervalMs },
   });
@@ -75,12 +89,7 @@ export async function runWorkerService(definition: WorkerServiceDefinition): Pro
     `${definition.service} ready`,
   );
   const stop = installGracefulShutdown(
-    [
-      () => worker.close(),
-      async () => definition.dispose?.(),
-      () => ops.close(),
-      () => ctx.close(),
-    ],
+    [() => worker.close(), async () => definition.dispose?.(), () => ops.close(), () => ctx.close()],
     ctx.logger,
   );
   return { ctx, worker, ops, stop };
