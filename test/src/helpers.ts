@@ -2,8 +2,17 @@ import type { Manifest } from '@lookalike/core';
 
 export interface StatusBody {
   manifest: Manifest;
-  progress: { step: string; done: number; failed: number; total: number };
+  progress: {
+    step: string;
+    done: number;
+    failed: number;
+    total: number;
+    embedded?: number;
+    failedImages?: number;
+  };
   job?: { state: string; failedReason?: string };
+  /** While a running rebuild waits out an outage. */
+  waiting?: { for: 'storage' | 'redis' | 'network'; jobs: number; error: string; at: string };
 }
 
 /** The producer's API: its URL, or its URL and the headers (credentials) every request carries. */
@@ -14,11 +23,19 @@ export function basicAuth(user: string, password: string): Record<string, string
   return { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` };
 }
 
-export async function api<T>(target: ApiTarget, path: string, init?: RequestInit): Promise<{ status: number; body: T }> {
+export async function api<T>(
+  target: ApiTarget,
+  path: string,
+  init?: RequestInit,
+): Promise<{ status: number; body: T }> {
   const { url, headers } = typeof target === 'string' ? { url: target, headers: {} } : target;
   const res = await fetch(`${url}${path}`, {
     ...init,
-    headers: { 'content-type': 'application/json', ...headers, ...((init?.headers as Record<string, string>) ?? {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...headers,
+      ...((init?.headers as Record<string, string>) ?? {}),
+    },
   });
   return { status: res.status, body: (await res.json()) as T };
 }
@@ -44,7 +61,9 @@ export async function pollRebuild(
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
-  throw new Error(`rebuild ${rebuildId}: condition not met after ${timeoutMs} ms: ${JSON.stringify(last?.manifest)}`);
+  throw new Error(
+    `rebuild ${rebuildId}: condition not met after ${timeoutMs} ms: ${JSON.stringify(last?.manifest)}`,
+  );
 }
 
 /** Polls a rebuild until it is no longer running. */
@@ -74,7 +93,10 @@ export function testS3Options(env: {
   return {
     endpoint: env.LOOKALIKE_TEST_S3_ENDPOINT,
     region: env.LOOKALIKE_TEST_S3_REGION,
-    credentials: { accessKeyId: env.LOOKALIKE_TEST_S3_ACCESS_KEY_ID, secretAccessKey: env.LOOKALIKE_TEST_S3_SECRET_ACCESS_KEY },
+    credentials: {
+      accessKeyId: env.LOOKALIKE_TEST_S3_ACCESS_KEY_ID,
+      secretAccessKey: env.LOOKALIKE_TEST_S3_SECRET_ACCESS_KEY,
+    },
     forcePathStyle: true,
   };
 }

@@ -23,7 +23,10 @@ describe('rebuild survives crashed processes', () => {
     imagesDir = join(tmp, 'corpus', 'images');
     otherImagesDir = join(tmp, 'other', 'images');
     // 6 shapes × 5 colours × 4 = 120 images each, different bytes (no embedding-cache hits between them).
-    for (const [dir, first] of [[imagesDir, 0], [otherImagesDir, 20]] as const) {
+    for (const [dir, first] of [
+      [imagesDir, 0],
+      [otherImagesDir, 20],
+    ] as const) {
       for (const image of await generateCorpus(4, first)) {
         const path = join(dir, image.key);
         await mkdir(dirname(path), { recursive: true });
@@ -69,20 +72,44 @@ describe('rebuild survives crashed processes', () => {
     const { manifest } = await waitForRebuild(stack.apiUrl, 'crash-1', 240_000);
     expect(manifest.error).toBeUndefined();
     expect(manifest.status).toBe('completed');
-    expect(manifest.counts).toMatchObject({ planned: 120, embedded: 120, failed: 0, indexed: 120, shards: 12 });
-    expect(Object.values(manifest.stages).every((s) => s.state === 'done' || s.state === 'skipped')).toBe(true);
+    expect(manifest.counts).toMatchObject({
+      planned: 120,
+      embedded: 120,
+      failed: 0,
+      indexed: 120,
+      shards: 12,
+    });
+    expect(Object.values(manifest.stages).every((s) => s.state === 'done' || s.state === 'skipped')).toBe(
+      true,
+    );
   });
 
   it('cancels a running rebuild', async () => {
     await api(stack.apiUrl, '/rebuilds', {
       method: 'POST',
-      body: JSON.stringify({ images: otherImagesDir, shardSize: 10, pcaDims: 8, k: 10, id: 'cancel-1', publish: false }),
+      body: JSON.stringify({
+        images: otherImagesDir,
+        shardSize: 10,
+        pcaDims: 8,
+        k: 10,
+        id: 'cancel-1',
+        publish: false,
+      }),
     });
     await waitFor('cancel-1', (s) => s.manifest.step === 'embed');
-    const cancel = await api<{ cancelling: boolean }>(stack.apiUrl, '/rebuilds/cancel-1/cancel', { method: 'POST' });
+    const cancel = await api<{ cancelling: boolean }>(stack.apiUrl, '/rebuilds/cancel-1/cancel', {
+      method: 'POST',
+    });
     expect(cancel).toEqual({ status: 202, body: { rebuildId: 'cancel-1', cancelling: true } });
     const { manifest } = await waitForRebuild(stack.apiUrl, 'cancel-1', 120_000);
     expect(manifest.status).toBe('cancelled');
+    // The interrupted stage says so (not `running`), and cancelling again changes nothing.
+    expect(Object.values(manifest.stages).filter((s) => s.state === 'running')).toEqual([]);
+    expect(manifest.stages[manifest.step]!.state).toBe('cancelled');
+    expect(await api(stack.apiUrl, '/rebuilds/cancel-1/cancel', { method: 'POST' })).toEqual({
+      status: 200,
+      body: { rebuildId: 'cancel-1', cancelling: false, status: 'cancelled' },
+    });
     expect((await api(stack.apiUrl, '/rebuilds/nope/cancel', { method: 'POST' })).status).toBe(404);
   });
 });
