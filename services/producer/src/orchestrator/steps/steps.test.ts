@@ -47,12 +47,18 @@ describe('rebuild steps', () => {
   it('project adds a job for each shard not yet reduced, reducing only when PCA is used', async () => {
     const rebuildId = newRebuildId();
     await store.put(reducedShardKey(rebuildId, 1), Buffer.from('done'));
-    const ctx = {
+    const projectSpec = spec({ pcaDims: 0 });
+    const ctx: StepContext = {
       rebuildId,
-      spec: spec({ pcaDims: 0 }),
+      spec: projectSpec,
+      data: { rebuildId, spec: projectSpec, step: 'project', started: false },
       manifest: { counts: { shards: 3 } } as Manifest,
       store,
-    } as StepContext;
+      openSource: () => store,
+      log: silentLogger,
+      results: () => Promise.reject(new Error('project reads no results at start')),
+      failed: () => Promise.reject(new Error('not failed')),
+    };
     const children = await project.start(ctx);
     expect(children.map((c) => [c.name, c.n, (c.data as { reduce: boolean }).reduce])).toEqual([
       ['project', 0, false],
