@@ -1,19 +1,7 @@
-import type { Manifest } from '@lookalike/core';
+import { rebuildStatusResponseSchema, type RebuildStatusResponse } from '@lookalike/core';
 
-export interface StatusBody {
-  manifest: Manifest;
-  progress: {
-    step: string;
-    done: number;
-    failed: number;
-    total: number;
-    embedded?: number;
-    failedImages?: number;
-  };
-  job?: { state: string; failedReason?: string };
-  /** While a running rebuild waits out an outage. */
-  waiting?: { for: 'storage' | 'redis' | 'network'; jobs: number; error: string; at: string };
-}
+/** `GET /rebuilds/:id`'s answer, as core declares it (pollRebuild parses every answer with the schema). */
+export type StatusBody = RebuildStatusResponse;
 
 /** The producer's API: its URL, or its URL and the headers (credentials) every request carries. */
 export type ApiTarget = string | { url: string; headers: Record<string, string> };
@@ -56,8 +44,8 @@ export async function pollRebuild(
   while (Date.now() < deadline) {
     const res = await api<StatusBody>(apiUrl, `/rebuilds/${rebuildId}`).catch(() => undefined);
     if (res?.status === 200) {
-      last = res.body;
-      if (done(res.body)) return res.body;
+      last = rebuildStatusResponseSchema.parse(res.body);
+      if (done(last)) return last;
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }

@@ -1,9 +1,26 @@
 import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
 
 import type { RebuildStep } from './jobs';
 
-const REBUILD_ID = /^rb-\d{8}-\d{6}-[0-9a-f]{6}$/;
-const ID_PART = /^[A-Za-z0-9_-]+$/;
+/**
+ * The one rule for a rebuild id, wherever one comes in (API body and routes, CLI flags, job data,
+ * storage keys, job ids): 1-100 of A-Z a-z 0-9 _ -. Safe as one key segment and in a BullMQ job id
+ * (no `:`), and free of `.` so that `<rebuildId>.<stage>.<shard>` splits back.
+ */
+export const REBUILD_ID_PATTERN = /^[A-Za-z0-9_-]{1,100}$/;
+export const REBUILD_ID_RULE = '1-100 of A-Z a-z 0-9 _ -';
+export const rebuildIdSchema = z
+  .string()
+  .regex(REBUILD_ID_PATTERN, `expected a rebuild id (${REBUILD_ID_RULE})`);
+
+/** The id, or a RangeError naming the rule (the key and job-id layers' guard). */
+export function checkRebuildId(rebuildId: string): string {
+  if (typeof rebuildId !== 'string' || !REBUILD_ID_PATTERN.test(rebuildId)) {
+    throw new RangeError(`invalid rebuild id ${JSON.stringify(rebuildId)}: expected ${REBUILD_ID_RULE}`);
+  }
+  return rebuildId;
+}
 
 /** A new rebuild id, sortable by creation time: `rb-20261125-223629-3fa2c1`. */
 export function newRebuildId(now: Date = new Date()): string {
@@ -13,13 +30,10 @@ export function newRebuildId(now: Date = new Date()): string {
   return `rb-${date}-${time}-${randomBytes(3).toString('hex')}`;
 }
 
-export function isRebuildId(value: string): boolean {
-  return REBUILD_ID.test(value);
-}
-
 /** Zero-padded shard number, so that lexical order is numeric order in keys and job ids. */
 export function shardName(shard: number): string {
-  if (!Number.isInteger(shard) || shard < 0 || shard > 99_999) throw new RangeError(`shard out of range: ${shard}`);
+  if (!Number.isInteger(shard) || shard < 0 || shard > 99_999)
+    throw new RangeError(`shard out of range: ${shard}`);
   return String(shard).padStart(5, '0');
 }
 
@@ -29,6 +43,6 @@ export function shardName(shard: number): string {
  * Never contains `:` (BullMQ rejects custom ids with `:`, or treats 3-part ones as legacy repeatable ids).
  */
 export function jobId(rebuildId: string, stage: RebuildStep, shard?: number): string {
-  if (!ID_PART.test(rebuildId)) throw new Error(`invalid rebuild id for a job id: ${JSON.stringify(rebuildId)}`);
+  checkRebuildId(rebuildId);
   return shard === undefined ? `${rebuildId}.${stage}` : `${rebuildId}.${stage}.${shardName(shard)}`;
 }

@@ -19,3 +19,4 @@ export * from './recommend-options';
 export * from './neighbour-quality';
 export * from './failure-kind';
 export * from './job-registry';
+export * from './api-responses';

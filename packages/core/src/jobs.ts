@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { rebuildIdSchema } from './ids';
 import { neighbourQualityReportSchema } from './neighbour-quality';
 import { PADDING_MODES, rebuildSpecSchema } from './rebuild-spec';
 import { recommendOptionsSchema, recordedRecommendOptionsSchema } from './recommend-options';
 
-const rebuildId = z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a rebuild id');
+const rebuildId = rebuildIdSchema;
 const shard = z.int().min(0);
 
 /** Steps of the orchestrator's parent job, in order. */

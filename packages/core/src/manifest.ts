@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { rebuildIdSchema } from './ids';
 import { REBUILD_STEPS } from './jobs';
 import { neighbourQualityReportSchema } from './neighbour-quality';
 import { rebuildSpecSchema } from './rebuild-spec';
@@ -28,7 +29,7 @@ export type ItemFailure = z.infer<typeof failureSchema>;
 
 /** `rebuilds/<id>/manifest.json`: written only by the orchestrator, at every stage boundary. */
 export const manifestSchema = z.object({
-  rebuildId: z.string(),
+  rebuildId: rebuildIdSchema,
   spec: rebuildSpecSchema,
   status: z.enum(REBUILD_STATUSES),
   step: z.enum(REBUILD_STEPS),

@@ -28,6 +28,20 @@ describe('rebuildSpecSchema', () => {
     const fields = describeIssues(result.error!).map((i) => i.field);
     expect(fields).toEqual(expect.arrayContaining(['images', 'k', 'shardSize', '(body)']));
   });
+
+  it('takes transactions and customers together or not at all, naming both in the error', () => {
+    const issues = (v: Record<string, unknown>) => {
+      const result = rebuildSpecSchema.safeParse({ images: '/d/images', ...v });
+      return result.success ? [] : describeIssues(result.error);
+    };
+    const rule = 'transactions and customers must be given together';
+    expect(issues({ transactions: '/d/t.csv' })).toEqual([{ field: 'customers', message: rule }]);
+    expect(issues({ customers: '/d/c.csv' })).toEqual([{ field: 'transactions', message: rule }]);
+    expect(issues({ transactions: '/d/t.csv', customers: '/d/c.csv' })).toEqual([]);
+    expect(issues({})).toEqual([]);
+    // Stated with the other fields' problems, not instead of them.
+    expect(issues({ transactions: '/d/t.csv', k: 0 }).map((i) => i.field)).toEqual(['k', 'customers']);
+  });
 });
 
 describe('comparing specs', () => {

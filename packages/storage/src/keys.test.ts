@@ -68,9 +68,12 @@ describe('key layout', () => {
     expect(() => keys.planShardKey(R, shard)).toThrow(RangeError);
   });
 
-  it.each(['', '../x', 'a/b', '.x', 'a..b', 'a b', 'x'.repeat(129)])('rejects rebuild id %j', (id) => {
-    expect(() => keys.manifestKey(id)).toThrow(RangeError);
-  });
+  it.each(['', '../x', 'a/b', '.x', 'a..b', 'a.b', 'a:b', 'a b', 'x'.repeat(101)])(
+    'rejects rebuild id %j',
+    (id) => {
+      expect(() => keys.manifestKey(id)).toThrow(RangeError);
+    },
+  );
 
   it('rejects bad model names and pack ranges', () => {
     expect(() => keys.embeddingPackKey('a/b', '1', '2')).toThrow(/model/);
@@ -84,7 +87,10 @@ describe('key layout', () => {
       first: '0100000001',
       last: '0100000999',
     });
-    expect(keys.parseEmbeddingPackKey('0100000001~0100000999.vec')).toEqual({ first: '0100000001', last: '0100000999' });
+    expect(keys.parseEmbeddingPackKey('0100000001~0100000999.vec')).toEqual({
+      first: '0100000001',
+      last: '0100000999',
+    });
     expect(keys.parseEmbeddingPackKey('cache/embeddings/m/packs/2~1.vec')).toBeUndefined();
     expect(keys.parseEmbeddingPackKey('cache/embeddings/m/packs/readme.txt')).toBeUndefined();
   });

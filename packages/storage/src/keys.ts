@@ -1,4 +1,4 @@
-import { shardName } from '@lookalike/core';
+import { checkRebuildId, shardName } from '@lookalike/core';
 
 /**
  * Every key of the storage layout (DESIGN.md, "Storage layout"), as pure functions. Keys are
@@ -9,21 +9,7 @@ import { shardName } from '@lookalike/core';
 /** Digits of a shard/part name (core's `shardName`). */
 export const SHARD_DIGITS = 5;
 
-const REBUILD_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-
-/**
- * Checks only that the id is safe as one key segment; its format (`rb-YYYYMMDD-HHMMSS-xxxxxx`,
- * core's `newRebuildId`) is core's business, so test ids like 'test-1' are fine here.
- */
-function checkRebuildId(rebuildId: string): string {
-  if (typeof rebuildId !== 'string' || !REBUILD_ID.test(rebuildId) || rebuildId.includes('..')) {
-    throw new RangeError(
-      `invalid rebuild id ${JSON.stringify(rebuildId)}: use 1-128 of [A-Za-z0-9._-], starting with a letter or digit`,
-    );
-  }
-  return rebuildId;
-}
 
 /**
  * The shard/part number at the start of a key's last segment: `'…/embeddings/00042.vec'` → 42;
@@ -35,7 +21,7 @@ export function parseShard(key: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-/** `rebuilds/<rebuildId>/`: everything of one rebuild. */
+/** `rebuilds/<rebuildId>/`: everything of one rebuild (the id checked with core's one rule, `checkRebuildId`). */
 export function rebuildPrefix(rebuildId: string): string {
   return `rebuilds/${checkRebuildId(rebuildId)}/`;
 }
@@ -172,7 +158,9 @@ export function embeddingPackPrefix(model: string): string {
 export function embeddingPackKey(model: string, firstArticleId: string, lastArticleId: string): string {
   for (const id of [firstArticleId, lastArticleId]) {
     if (typeof id !== 'string' || !PACK_ARTICLE_ID.test(id)) {
-      throw new RangeError(`invalid article id ${JSON.stringify(id)} for an embedding pack: use 1-64 of [A-Za-z0-9_-]`);
+      throw new RangeError(
+        `invalid article id ${JSON.stringify(id)} for an embedding pack: use 1-64 of [A-Za-z0-9_-]`,
+      );
     }
   }
   if (firstArticleId > lastArticleId) {

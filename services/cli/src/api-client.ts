@@ -1,4 +1,14 @@
-import type { RebuildSpecInput } from '@lookalike/core';
+import {
+  cancelResponseSchema,
+  describeIssues,
+  errorResponseSchema,
+  rebuildListResponseSchema,
+  rebuildStatusResponseSchema,
+  retryResponseSchema,
+  similarResponseSchema,
+  submitResponseSchema,
+  type RebuildSpecInput,
+} from '@lookalike/core';
 import type {
   CancelResponse,
   RebuildListEntry,
@@ -7,6 +17,13 @@ import type {
   SimilarResponse,
   SubmitResponse,
 } from './api-types';
+
+/** What the client needs of a core response schema (zod's `safeParse`). */
+interface ResponseSchema<T> {
+  safeParse(
+    value: unknown,
+  ): { success: true; data: T } | { success: false; error: Parameters<typeof describeIssues>[0] };
+}
 
 export type FetchLike = (url: string, init?: RequestInit) => Promise<Response>;
 
@@ -68,31 +85,41 @@ export class ApiClient {
   }
 
   submit(body: SubmitBody): Promise<SubmitResponse> {
-    return this.request<SubmitResponse>('POST', '/rebuilds', body);
+    return this.request(submitResponseSchema, 'POST', '/rebuilds', body);
   }
 
   status(rebuildId: string): Promise<RebuildStatusResponse> {
-    return this.request<RebuildStatusResponse>('GET', `/rebuilds/${encodeURIComponent(rebuildId)}`);
+    return this.request(rebuildStatusResponseSchema, 'GET', `/rebuilds/${encodeURIComponent(rebuildId)}`);
   }
 
   cancel(rebuildId: string): Promise<CancelResponse> {
-    return this.request<CancelResponse>('POST', `/rebuilds/${encodeURIComponent(rebuildId)}/cancel`);
+    return this.request(cancelResponseSchema, 'POST', `/rebuilds/${encodeURIComponent(rebuildId)}/cancel`);
   }
 
   retry(rebuildId: string): Promise<RetryResponse> {
-    return this.request<RetryResponse>('POST', `/rebuilds/${encodeURIComponent(rebuildId)}/retry`);
+    return this.request(retryResponseSchema, 'POST', `/rebuilds/${encodeURIComponent(rebuildId)}/retry`);
   }
 
   async list(): Promise<RebuildListEntry[]> {
-    return (await this.request<{ rebuilds: RebuildListEntry[] }>('GET', '/rebuilds')).rebuilds;
+    return (await this.request(rebuildListResponseSchema, 'GET', '/rebuilds')).rebuilds;
   }
 
   similar(articleId: string, k?: number): Promise<SimilarResponse> {
     const query = k === undefined ? '' : `?k=${encodeURIComponent(String(k))}`;
-    return this.request<SimilarResponse>('GET', `/articles/${encodeURIComponent(articleId)}/similar${query}`);
+    return this.request(
+      similarResponseSchema,
+      'GET',
+      `/articles/${encodeURIComponent(articleId)}/similar${query}`,
+    );
   }
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  /** One call; a 2xx answer is parsed with `schema` (an answer of another shape is an ApiError). */
+  private async request<T>(
+    schema: ResponseSchema<T>,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<T> {
     const url = `${this.baseUrl}${path}`;
     let response: Response;
     try {
@@ -119,16 +146,23 @@ export class ApiClient {
       }
     }
     if (!response.ok) {
-      const error =
-        parsed !== null &&
-        typeof parsed === 'object' &&
-        typeof (parsed as { error?: unknown }).error === 'string'
-          ? (parsed as { error: string }).error
-          : `${response.status} ${response.statusText}${text ? `: ${text.slice(0, 200)}` : ''}`;
+      const answer = errorResponseSchema.safeParse(parsed);
+      const error = answer.success
+        ? answer.data.error
+        : `${response.status} ${response.statusText}${text ? `: ${text.slice(0, 200)}` : ''}`;
       throw new ApiError(response.status, error, parsed);
     }
     if (parsed === undefined)
       throw new ApiError(response.status, `expected a JSON answer from ${method} ${path}`, text);
-    return parsed as T;
+    const answer = schema.safeParse(parsed);
+    if (!answer.success) {
+      const problems = describeIssues(answer.error).map((i) => `${i.field}: ${i.message}`);
+      throw new ApiError(
+        response.status,
+        `unexpected answer from ${method} ${path} (${problems.slice(0, 3).join('; ')})`,
+        parsed,
+      );
+    }
+    return answer.data;
   }
 }

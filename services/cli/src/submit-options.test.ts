@@ -112,6 +112,15 @@ describe('buildSubmitBody', () => {
       /^--images: expected s3:\/\/bucket\/prefix/,
     );
   });
+
+  it("refuses transactions without customers with the spec schema's rule, naming both", () => {
+    expect(() => buildSubmitBody({ images: '/d', transactions: '/d/t.csv' }, '/')).toThrow(
+      '--customers: transactions and customers must be given together',
+    );
+    expect(() => buildSubmitBody({ images: '/d', customers: '/d/c.csv' }, '/')).toThrow(
+      '--transactions: transactions and customers must be given together',
+    );
+  });
 });
 
 describe('parseIntegerFlag', () => {

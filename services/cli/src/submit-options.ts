@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import {
-  checkRecommendInputs,
   describeIssues,
+  REBUILD_ID_RULE,
+  rebuildIdSchema,
   rebuildSpecSchema,
   type RebuildSpecInput,
 } from '@lookalike/core';
@@ -76,9 +77,6 @@ const NUMBER_FLAGS: { option: keyof SubmitFlags; field: SpecField }[] = [
   { option: 'pcaWhiten', field: 'pcaWhiten' },
 ];
 
-/** The same rule as the API's `id` field. */
-const REBUILD_ID = /^[A-Za-z0-9_-]{1,100}$/;
-
 /** Parses an integer flag value strictly (`12`, not `12abc`, `1.5` or `1e3`). */
 export function parseIntegerFlag(flag: string, value: string): number {
   const trimmed = value.trim();
@@ -135,9 +133,6 @@ export function buildSubmitBody(flags: SubmitFlags, cwd: string = process.cwd())
     const value = flags[field];
     if (value !== undefined) spec[field] = resolveLocation(value, cwd);
   }
-  const recommendProblem = checkRecommendInputs(spec);
-  if (recommendProblem)
-    problems.push(`${FLAG_OF_FIELD.transactions} and ${FLAG_OF_FIELD.customers}: ${recommendProblem}`);
   if (flags.lenient) spec.lenient = true;
   for (const { option, field } of INTEGER_FLAGS) {
     const value = flags[option];
@@ -164,8 +159,8 @@ export function buildSubmitBody(flags: SubmitFlags, cwd: string = process.cwd())
     else spec.recommend = options;
   }
   if (flags.publish === false) spec.publish = false;
-  if (flags.id !== undefined && !REBUILD_ID.test(flags.id)) {
-    problems.push(`${FLAG_OF_FIELD.id}: expected 1-100 of A-Z a-z 0-9 _ - (got ${JSON.stringify(flags.id)})`);
+  if (flags.id !== undefined && !rebuildIdSchema.safeParse(flags.id).success) {
+    problems.push(`${FLAG_OF_FIELD.id}: expected ${REBUILD_ID_RULE} (got ${JSON.stringify(flags.id)})`);
   }
   if (problems.length === 0) {
     const parsed = rebuildSpecSchema.safeParse(spec);

@@ -12,37 +12,15 @@ import {
   type Manifest,
   type RebuildJobData,
   type RebuildSpec,
-  type WaitingFor,
+  type RebuildStatusResponse,
+  type RebuildWaiting,
 } from '@lookalike/core';
 import type { CancellationRegistry, RebuildClaims, WaitingRegistry } from '@lookalike/queue';
 import type { ObjectStore } from '@lookalike/storage';
 import { ManifestRepository } from './orchestrator/manifest-repository';
 
-/** What a rebuild is waiting for, when it waits: a transient failure being ridden out. */
-export interface RebuildWaiting {
-  for: WaitingFor;
-  /** Jobs waiting (0 when the producer itself cannot reach Redis or the storage). */
-  jobs: number;
-  /** The most recent failure, and when it happened. */
-  error: string;
-  at: string;
-}
-
-export interface RebuildStatus {
-  manifest: Manifest;
-  /** Live progress of the current step's child jobs; during embed, also images embedded and failed so far. */
-  progress: {
-    step: string;
-    done: number;
-    failed: number;
-    total: number;
-    embedded?: number;
-    failedImages?: number;
-  };
-  job: { state: string; attemptsMade: number; failedReason?: string } | undefined;
-  /** Present while the rebuild waits out a storage, Redis or network outage. */
-  waiting?: RebuildWaiting;
-}
+/** `GET /rebuilds/:id`'s answer (core's `rebuildStatusResponseSchema`). */
+export type RebuildStatus = RebuildStatusResponse;
 
 export type SubmitResult =
   | { outcome: 'created'; rebuildId: string }
@@ -242,7 +220,12 @@ export class RebuildService {
       if (!(err instanceof RedisUnavailableError)) throw err;
       waiting = { for: 'redis', jobs: 0, error: err.message, at: new Date().toISOString() };
     }
-    return { manifest, progress, job, ...(waiting && manifest.status === 'running' ? { waiting } : {}) };
+    return {
+      manifest,
+      progress,
+      ...(job ? { job } : {}),
+      ...(waiting && manifest.status === 'running' ? { waiting } : {}),
+    };
   }
 
   private async progressOf(job: Job, manifest: Manifest): Promise<RebuildStatus['progress']> {

@@ -3,13 +3,23 @@ import { z } from 'zod';
 import {
   checkModelUrl,
   classifyFailure,
-  checkRecommendInputs,
   checkSpecLocations,
   describeIssues,
+  rebuildIdSchema,
   rebuildSpecSchema,
+  type CancelResponse,
   type CredentialVerifier,
+  type CustomerRecommendationsResponse,
+  type ErrorResponse,
   type Logger,
   type ModelUrlPolicy,
+  type RebuildListResponse,
+  type RebuildStatusResponse,
+  type RequestIssue,
+  type RetryResponse,
+  type SimilarResponse,
+  type SubmitConflictResponse,
+  type SubmitResponse,
 } from '@lookalike/core';
 import type { ServiceMetrics } from '@lookalike/observability';
 import { DEFAULT_METHOD } from '@lookalike/recsys';
@@ -22,12 +32,7 @@ import { renderRebuildsPage } from './rebuilds-page';
 import { ObjectNotFoundError, manifestKey, rebuildPrefix, type ObjectStore } from '@lookalike/storage';
 
 /** `POST /rebuilds` body: a rebuild spec, plus an optional client-chosen id (idempotency key). */
-export const submitBodySchema = rebuildSpecSchema.extend({
-  id: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,100}$/, 'expected 1-100 of A-Z a-z 0-9 _ -')
-    .optional(),
-});
+export const submitBodySchema = rebuildSpecSchema.extend({ id: rebuildIdSchema.optional() });
 
 const similarQuerySchema = z.object({
   k: z.coerce.number({ message: 'expected an integer' }).int().min(1).max(1000).default(20),
@@ -52,12 +57,21 @@ export interface AppDeps {
   health: () => Promise<{ ok: boolean; [k: string]: unknown }>;
 }
 
-function badRequest(res: Response, error: z.ZodError | { field: string; message: string }[]) {
+function badRequest(res: Response, error: z.ZodError | RequestIssue[]) {
   const issues = Array.isArray(error) ? error : describeIssues(error);
-  res
-    .status(400)
-    .json({ error: `invalid request: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, issues });
+  const body: ErrorResponse = {
+    error: `invalid request: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
+    issues,
+  };
+  res.status(400).json(body);
 }
+
+/** A route parameter's problems as issues naming it (`id`, not the zod path of the bare value). */
+function paramIssues(field: string, error: z.ZodError): RequestIssue[] {
+  return error.issues.map((issue) => ({ field, message: issue.message }));
+}
+
+const notFound = (res: Response, error: string) => res.status(404).json({ error } satisfies ErrorResponse);
 
 /** The producer's HTTP API. */
 export function createApp(deps: AppDeps): express.Express {
@@ -97,38 +111,34 @@ export function createApp(deps: AppDeps): express.Express {
       else throw err;
     }
   };
-  const rebuildIdParam = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/);
+  /** The `:id` of a rebuild route, or a 400 naming it (never a 500 from the key layer). */
+  const rebuildIdOf = (req: Request, res: Response): string | undefined => {
+    const id = rebuildIdSchema.safeParse(String(req.params.id));
+    if (id.success) return id.data;
+    badRequest(res, paramIssues('id', id.error));
+    return undefined;
+  };
+
   app.get('/rebuilds/:id/manifest.json', async (req, res) => {
-    if (!rebuildIdParam.safeParse(req.params.id).success)
-      return res.status(404).json({ error: 'unknown rebuild' });
-    await sendObject(res, manifestKey(req.params.id));
+    const id = rebuildIdOf(req, res);
+    if (id !== undefined) await sendObject(res, manifestKey(id));
   });
   // The page's image URLs are relative: serve it only under the trailing-slash URL.
   app.get('/rebuilds/:id/gallery', (req, res, next) =>
     req.path.endsWith('/') ? next() : res.redirect(`/rebuilds/${encodeURIComponent(req.params.id)}/gallery/`),
   );
   app.get(['/rebuilds/:id/gallery/', '/rebuilds/:id/gallery/*file'], async (req, res) => {
-    const params = req.params as { id: string; file?: string[] };
-    const file = params.file?.join('/') || 'index.html';
-    if (!rebuildIdParam.safeParse(params.id).success || !/^(index\.html|thumbs\/\d{10}\.jpg)$/.test(file)) {
-      return res.status(404).json({ error: 'not found' });
-    }
-    await sendObject(res, `${rebuildPrefix(params.id)}gallery/${file}`);
+    const id = rebuildIdOf(req, res);
+    if (id === undefined) return;
+    const file = (req.params as { file?: string[] }).file?.join('/') || 'index.html';
+    if (!/^(index\.html|thumbs\/\d{10}\.jpg)$/.test(file)) return notFound(res, `not found: gallery/${file}`);
+    await sendObject(res, `${rebuildPrefix(id)}gallery/${file}`);
   });
 
   app.post('/rebuilds', async (req, res) => {
     const parsed = submitBodySchema.safeParse(req.body ?? {});
     if (!parsed.success) return badRequest(res, parsed.error);
     const { id, ...spec } = parsed.data;
-    const problem = checkRecommendInputs(spec);
-    if (problem) {
-      return res
-        .status(400)
-        .json({
-          error: `invalid request: customers: ${problem}`,
-          issues: [{ field: 'customers', message: problem }],
-        });
-    }
     const modelProblem =
       spec.modelUrl === undefined ? undefined : await checkModelUrl(spec.modelUrl, deps.inputPolicy);
     const refused = [
@@ -145,11 +155,12 @@ export function createApp(deps: AppDeps): express.Express {
         rebuildId,
         status: result.status,
         differences: result.differences,
-      });
+      } satisfies SubmitConflictResponse);
     }
     res.location(`/rebuilds/${rebuildId}`);
-    if (result.outcome === 'created') return res.status(202).json({ rebuildId, created: true });
-    res.status(200).json({ rebuildId, created: false, status: result.status });
+    if (result.outcome === 'created')
+      return res.status(202).json({ rebuildId, created: true } satisfies SubmitResponse);
+    res.status(200).json({ rebuildId, created: false, status: result.status } satisfies SubmitResponse);
   });
 
   app.get('/rebuilds', async (_req, res) => {
@@ -163,84 +174,80 @@ export function createApp(deps: AppDeps): express.Express {
         finishedAt: m.finishedAt,
         counts: m.counts,
       })),
-    });
+    } satisfies RebuildListResponse);
   });
-
-  /** The `:id` of a rebuild route, or a 400 naming it (never a 500 from the key layer). */
-  const rebuildIdOf = (req: Request, res: Response): string | undefined => {
-    const id = String(req.params.id);
-    if (rebuildIdParam.safeParse(id).success) return id;
-    res.status(400).json({
-      error: 'invalid request: id: expected a rebuild id (1-100 of A-Z a-z 0-9 _ -)',
-      issues: [{ field: 'id', message: 'expected a rebuild id (1-100 of A-Z a-z 0-9 _ -)' }],
-    });
-    return undefined;
-  };
 
   app.get('/rebuilds/:id', async (req, res) => {
     const id = rebuildIdOf(req, res);
     if (id === undefined) return;
     const status = await deps.rebuilds.status(id);
-    if (!status) return res.status(404).json({ error: `unknown rebuild ${id}` });
-    res.json(status);
+    if (!status) return notFound(res, `unknown rebuild ${id}`);
+    res.json(status satisfies RebuildStatusResponse);
   });
 
   app.post('/rebuilds/:id/cancel', async (req, res) => {
     const id = rebuildIdOf(req, res);
     if (id === undefined) return;
     const result = await deps.rebuilds.cancel(id);
-    if (result.outcome === 'not-found') return res.status(404).json({ error: `unknown rebuild ${id}` });
-    if (result.outcome === 'over')
-      return res.status(200).json({ rebuildId: id, cancelling: false, status: result.status });
+    if (result.outcome === 'not-found') return notFound(res, `unknown rebuild ${id}`);
+    if (result.outcome === 'over') {
+      return res
+        .status(200)
+        .json({ rebuildId: id, cancelling: false, status: result.status } satisfies CancelResponse);
+    }
     deps.logger.info({ rebuildId: id, by: principalOf(res) }, 'rebuild cancelled');
-    res.status(202).json({ rebuildId: id, cancelling: true });
+    res.status(202).json({ rebuildId: id, cancelling: true } satisfies CancelResponse);
   });
 
   app.post('/rebuilds/:id/retry', async (req, res) => {
     const id = rebuildIdOf(req, res);
     if (id === undefined) return;
     const result = await deps.rebuilds.retry(id);
-    if (result.outcome === 'not-found') return res.status(404).json({ error: `unknown rebuild ${id}` });
-    if (result.outcome === 'refused') return res.status(409).json({ error: result.reason, rebuildId: id });
+    if (result.outcome === 'not-found') return notFound(res, `unknown rebuild ${id}`);
+    if (result.outcome === 'refused')
+      return res.status(409).json({ error: result.reason, rebuildId: id } satisfies ErrorResponse);
     deps.logger.info({ rebuildId: id, step: result.step, by: principalOf(res) }, 'rebuild retried');
     res
       .status(202)
       .location(`/rebuilds/${id}`)
-      .json({ rebuildId: id, retrying: true, step: result.step, keptShards: result.keptShards });
+      .json({
+        rebuildId: id,
+        retrying: true,
+        step: result.step,
+        keptShards: result.keptShards,
+      } satisfies RetryResponse);
   });
 
   app.get('/articles/:id/similar', async (req, res) => {
     const id = articleIdSchema.safeParse(req.params.id);
-    if (!id.success)
-      return badRequest(res, new z.ZodError(id.error.issues.map((i) => ({ ...i, path: ['id'] }))));
+    if (!id.success) return badRequest(res, paramIssues('id', id.error));
     const query = similarQuerySchema.safeParse(req.query);
     if (!query.success) return badRequest(res, query.error);
     const answer = await deps.similar.similar(id.data, query.data.k);
     if (!answer) {
       const current = await deps.similar.currentRebuild();
-      return res
-        .status(404)
-        .json({
-          error: current
-            ? `article ${id.data} is not in the published rebuild ${current}`
-            : 'no rebuild is published yet',
-        });
+      return notFound(
+        res,
+        current
+          ? `article ${id.data} is not in the published rebuild ${current}`
+          : 'no rebuild is published yet',
+      );
     }
-    res.json({ articleId: id.data, ...answer });
+    res.json({ articleId: id.data, ...answer } satisfies SimilarResponse);
   });
 
   const customerIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'expected a customer id');
   app.get('/customers/:id/recommendations', async (req, res) => {
     const id = customerIdSchema.safeParse(req.params.id);
-    if (!id.success)
-      return badRequest(res, new z.ZodError(id.error.issues.map((i) => ({ ...i, path: ['id'] }))));
+    if (!id.success) return badRequest(res, paramIssues('id', id.error));
     const answer = deps.customers ? await deps.customers.recommend(id.data) : 'no-model';
-    if (answer === 'no-model')
-      return res.status(404).json({ error: 'no published rebuild has recommendations' });
-    if (!answer) {
-      return res.status(404).json({ error: `unknown customer ${id.data} in the published rebuild` });
-    }
-    res.json({ customerId: id.data, method: DEFAULT_METHOD, ...answer });
+    if (answer === 'no-model') return notFound(res, 'no published rebuild has recommendations');
+    if (!answer) return notFound(res, `unknown customer ${id.data} in the published rebuild`);
+    res.json({
+      customerId: id.data,
+      method: DEFAULT_METHOD,
+      ...answer,
+    } satisfies CustomerRecommendationsResponse);
   });
 
   app.use((req, res) => {
