@@ -249,7 +249,11 @@ describe('fault suite: rebuilds survive crashes and outages with byte-identical 
       ]);
       expect(a!.status).toBe(202);
       expect(b.filter((r) => r.status === 202)).toHaveLength(1);
-      expect(b.filter((r) => r.status !== 202 && r.status !== 200 && r.status !== 409).map((r) => JSON.stringify(r))).toEqual([]);
+      expect(
+        b
+          .filter((r) => r.status !== 202 && r.status !== 200 && r.status !== 409)
+          .map((r) => JSON.stringify(r)),
+      ).toEqual([]);
       const [ta, tb] = await Promise.all([finished('twin-a'), finished('twin-b')]);
       expectSameAsReference(await expectComplete(ta));
       // The creator's spec is the one that ran: the manifest and the outputs agree (expectComplete checks k rows per article).
@@ -261,6 +265,40 @@ describe('fault suite: rebuilds survive crashes and outages with byte-identical 
       expect(losers).toEqual(Array(6).fill(['k']));
       if (k === 10) expectSameAsReference(outputs);
       else expect(k).toBe(8);
+    });
+  });
+
+  it('a rebuild cancelled mid-embed and retried makes only the shards it had not embedded', async () => {
+    await timed('cancel-retry', async () => {
+      await stack.clearEmbeddingCache();
+      expect((await submit('cancel-retry')).status).toBe(202);
+      await stack.poll(
+        'cancel-retry',
+        (s) => s.manifest.step === 'embed' && s.progress.done >= 3,
+        120_000,
+        50,
+      );
+      expect((await stack.api('/rebuilds/cancel-retry/cancel', { method: 'POST' })).status).toBe(202);
+      const cancelled = await finished('cancel-retry');
+      expect(cancelled.manifest).toMatchObject({
+        status: 'cancelled',
+        step: 'embed',
+        stages: { embed: { state: 'cancelled' } },
+      });
+      // The cancelled run's job ends a moment after its manifest says so.
+      let retry: { status: number; body: { keptShards?: number; step?: string } } = { status: 0, body: {} };
+      for (let i = 0; i < 50 && retry.status !== 202; i++) {
+        retry = await stack.api('/rebuilds/cancel-retry/retry', { method: 'POST' });
+        if (retry.status !== 202) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(retry).toMatchObject({ status: 202, body: { step: 'embed' } });
+      const kept = retry.body.keptShards!;
+      expect(kept).toBeGreaterThanOrEqual(3);
+      const done = await finished('cancel-retry');
+      expect(done.manifest.retries).toBe(1);
+      // Only the missing shards were embedded again.
+      expect(done.manifest.stages.embed!.jobs).toBe(12 - kept);
+      expectSameAsReference(await expectComplete(done));
     });
   });
 

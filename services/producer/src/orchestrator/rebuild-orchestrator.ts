@@ -66,6 +66,8 @@ export function createRebuildOrchestrator(deps: OrchestratorDeps) {
       const reasons = await stageFailures(job, data.rebuildId, step);
       throw new RebuildFailedError(
         `${step} stage: ${reasons.length > 0 ? reasons.slice(0, 5).join('; ') : 'outputs are missing'}`,
+        // Jobs that gave up waiting out an outage (see RetryPolicy) spent their budget; others met input that cannot work.
+        reasons.some((reason) => reason.includes(': gave up after ')) ? 'budget' : 'permanent',
       );
     },
   });
@@ -138,7 +140,7 @@ export function createRebuildOrchestrator(deps: OrchestratorDeps) {
       manifest.error = error.message.startsWith(`${data.step} stage`)
         ? error.message
         : `${data.step} stage: ${error.message}`;
-      manifest.errorKind = decision.kind;
+      manifest.errorKind = error instanceof RebuildFailedError ? error.kind : decision.kind;
       manifest.finishedAt = at.toISOString();
       await manifests.save(manifest);
       // Jobs of the rebuild still queued are skipped (a retry lifts this).
