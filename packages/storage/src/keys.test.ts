@@ -21,6 +21,21 @@ describe('key layout', () => {
     expect(keys.recommendationsPartKey(R, 3)).toBe(`rebuilds/${R}/recommendations/00003.csv`);
     expect(keys.submissionKey(R)).toBe(`rebuilds/${R}/submission.csv`);
     expect(keys.evaluationKey(R)).toBe(`rebuilds/${R}/evaluation.json`);
+    expect(keys.recommendationsEvalKey(R, 3)).toBe(`rebuilds/${R}/recommendations/00003.eval.json`);
+    expect(keys.galleryPageKey(R)).toBe(`rebuilds/${R}/gallery/index.html`);
+    expect(keys.galleryThumbKey(R, '0108775015')).toBe(`rebuilds/${R}/gallery/thumbs/0108775015.jpg`);
+    expect(() => keys.galleryThumbKey(R, '../x')).toThrow(RangeError);
+    expect(keys.rebuildIdOfManifestKey(keys.manifestKey(R))).toBe(R);
+    expect(keys.rebuildIdOfManifestKey(`rebuilds/${R}/plan/00000.json`)).toBeUndefined();
+    expect(keys.rebuildIdOfManifestKey(`rebuilds/${R}/gallery/manifest.json`)).toBeUndefined();
+    for (const [suffix, key] of [
+      [keys.OUTPUT_SUFFIX.embeddingsShard, keys.embeddingsShardKey(R, 1)],
+      [keys.OUTPUT_SUFFIX.reducedShard, keys.reducedShardKey(R, 1)],
+      [keys.OUTPUT_SUFFIX.neighboursPart, keys.neighboursPartKey(R, 1)],
+      [keys.OUTPUT_SUFFIX.recommendationsEval, keys.recommendationsEvalKey(R, 1)],
+    ]) {
+      expect(key.endsWith(suffix)).toBe(true);
+    }
     expect(keys.embeddingPackKey('clip-vit-b32', '0108775015', '0110065001')).toBe(
       'cache/embeddings/clip-vit-b32/packs/0108775015~0110065001.vec',
     );

@@ -21,9 +21,29 @@ export function parseShard(key: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
+/** Where every rebuild lives: `rebuilds/<rebuildId>/…`. */
+export const REBUILDS_PREFIX = 'rebuilds/';
+
+/**
+ * How each stage's output files end: listing the stage's prefix for them finds the outputs its jobs wrote
+ * (the key builders below use the same suffixes).
+ */
+export const OUTPUT_SUFFIX = {
+  embeddingsShard: '.vec',
+  reducedShard: '.vec',
+  neighboursPart: '.bin',
+  recommendationsEval: '.eval.json',
+} as const;
+
+/** The rebuild id of a `rebuilds/<id>/manifest.json` key; undefined for any other key. */
+export function rebuildIdOfManifestKey(key: string): string | undefined {
+  const match = /^rebuilds\/([^/]+)\/manifest\.json$/.exec(key);
+  return match ? match[1] : undefined;
+}
+
 /** `rebuilds/<rebuildId>/`: everything of one rebuild (the id checked with core's one rule, `checkRebuildId`). */
 export function rebuildPrefix(rebuildId: string): string {
-  return `rebuilds/${checkRebuildId(rebuildId)}/`;
+  return `${REBUILDS_PREFIX}${checkRebuildId(rebuildId)}/`;
 }
 
 /** Spec, stage states, counts, timings, failures summary. */
@@ -33,6 +53,11 @@ export function manifestKey(rebuildId: string): string {
 
 export function planPrefix(rebuildId: string): string {
   return `${rebuildPrefix(rebuildId)}plan/`;
+}
+
+/** Files under the image folder that the plan ignored (the first 100, all counted). */
+export function planIgnoredKey(rebuildId: string): string {
+  return `${planPrefix(rebuildId)}ignored.json`;
 }
 
 /** Article ids + image keys of one shard. */
@@ -46,7 +71,7 @@ export function embeddingsPrefix(rebuildId: string): string {
 
 /** Embedding vectors of one shard (vector-shard codec). */
 export function embeddingsShardKey(rebuildId: string, shard: number): string {
-  return `${embeddingsPrefix(rebuildId)}${shardName(shard)}.vec`;
+  return `${embeddingsPrefix(rebuildId)}${shardName(shard)}${OUTPUT_SUFFIX.embeddingsShard}`;
 }
 
 /** Items of one shard that could not be embedded. */
@@ -65,7 +90,7 @@ export function reducedPrefix(rebuildId: string): string {
 
 /** PCA-reduced vectors of one shard (vector-shard codec). */
 export function reducedShardKey(rebuildId: string, shard: number): string {
-  return `${reducedPrefix(rebuildId)}${shardName(shard)}.vec`;
+  return `${reducedPrefix(rebuildId)}${shardName(shard)}${OUTPUT_SUFFIX.reducedShard}`;
 }
 
 /** The FAISS index. */
@@ -84,7 +109,7 @@ export function neighboursPrefix(rebuildId: string): string {
 
 /** Nearest-neighbour results of one query part. */
 export function neighboursPartKey(rebuildId: string, part: number): string {
-  return `${neighboursPrefix(rebuildId)}${shardName(part)}.bin`;
+  return `${neighboursPrefix(rebuildId)}${shardName(part)}${OUTPUT_SUFFIX.neighboursPart}`;
 }
 
 export function neighboursCsvKey(rebuildId: string): string {
@@ -116,7 +141,24 @@ export function recommendModelKey(rebuildId: string): string {
 
 /** Evaluation partials of one recommend part (summed by the orchestrator). */
 export function recommendationsEvalKey(rebuildId: string, part: number): string {
-  return `${recommendationsPrefix(rebuildId)}${shardName(part)}.eval.json`;
+  return `${recommendationsPrefix(rebuildId)}${shardName(part)}${OUTPUT_SUFFIX.recommendationsEval}`;
+}
+
+/** `rebuilds/<id>/gallery/`: the static gallery of a rebuild. */
+export function galleryPrefix(rebuildId: string): string {
+  return `${rebuildPrefix(rebuildId)}gallery/`;
+}
+
+/** The gallery's page. */
+export function galleryPageKey(rebuildId: string): string {
+  return `${galleryPrefix(rebuildId)}index.html`;
+}
+
+/** The gallery's thumbnail of one article. */
+export function galleryThumbKey(rebuildId: string, articleId: string): string {
+  if (!/^\d{10}$/.test(articleId))
+    throw new RangeError(`invalid article id ${JSON.stringify(articleId)} for a thumbnail`);
+  return `${galleryPrefix(rebuildId)}thumbs/${articleId}.jpg`;
 }
 
 /** The human-readable comparison of the methods. */

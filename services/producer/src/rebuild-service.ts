@@ -16,7 +16,7 @@ import {
   type RebuildWaiting,
 } from '@lookalike/core';
 import type { CancellationRegistry, RebuildClaims, WaitingRegistry } from '@lookalike/queue';
-import type { ObjectStore } from '@lookalike/storage';
+import { REBUILDS_PREFIX, rebuildIdOfManifestKey, type ObjectStore } from '@lookalike/storage';
 import { ManifestRepository } from './orchestrator/manifest-repository';
 
 /** `GET /rebuilds/:id`'s answer (core's `rebuildStatusResponseSchema`). */
@@ -360,9 +360,9 @@ export class RebuildService {
   /** Every rebuild's manifest, newest first. */
   async list(): Promise<Manifest[]> {
     const manifests: Manifest[] = [];
-    for await (const entry of this.deps.store.list('rebuilds/')) {
-      if (!entry.key.endsWith('/manifest.json')) continue;
-      const id = entry.key.split('/')[1]!;
+    for await (const entry of this.deps.store.list(REBUILDS_PREFIX)) {
+      const id = rebuildIdOfManifestKey(entry.key);
+      if (id === undefined) continue;
       const manifest = await this.deps.manifests.get(id);
       if (manifest) manifests.push(manifest);
     }

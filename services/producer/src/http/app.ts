@@ -29,7 +29,13 @@ import type { CustomerRecommendations } from '../customer-recommendations';
 import { principalOf, requireApiAccess, requireMetricsAccess } from './auth/access-middleware';
 import { DASHBOARD_PATH } from './dashboard';
 import { renderRebuildsPage } from './rebuilds-page';
-import { ObjectNotFoundError, manifestKey, rebuildPrefix, type ObjectStore } from '@lookalike/storage';
+import {
+  galleryPageKey,
+  galleryThumbKey,
+  manifestKey,
+  ObjectNotFoundError,
+  type ObjectStore,
+} from '@lookalike/storage';
 
 /** `POST /rebuilds` body: a rebuild spec, plus an optional client-chosen id (idempotency key). */
 export const submitBodySchema = rebuildSpecSchema.extend({ id: rebuildIdSchema.optional() });
@@ -131,8 +137,9 @@ export function createApp(deps: AppDeps): express.Express {
     const id = rebuildIdOf(req, res);
     if (id === undefined) return;
     const file = (req.params as { file?: string[] }).file?.join('/') || 'index.html';
-    if (!/^(index\.html|thumbs\/\d{10}\.jpg)$/.test(file)) return notFound(res, `not found: gallery/${file}`);
-    await sendObject(res, `${rebuildPrefix(id)}gallery/${file}`);
+    const thumb = /^thumbs\/(\d{10})\.jpg$/.exec(file);
+    if (file !== 'index.html' && !thumb) return notFound(res, `not found: gallery/${file}`);
+    await sendObject(res, thumb ? galleryThumbKey(id, thumb[1]!) : galleryPageKey(id));
   });
 
   app.post('/rebuilds', async (req, res) => {

@@ -7,21 +7,16 @@ import {
   isoDay,
   PUBLISHED_CONTEXT,
   PUBLISHED_HM_RESULTS,
-  Recommender,
 } from '@lookalike/recsys';
 import {
   getJson,
   planShardKey,
-  rebuildPrefix,
+  galleryPageKey,
+  galleryThumbKey,
   recommendModelKey,
   type ObjectStore,
 } from '@lookalike/storage';
-import { readNeighbourTable } from '@lookalike/rebuild-artifacts';
-
-/** Where a rebuild's gallery lives: `rebuilds/<id>/gallery/index.html` and `gallery/thumbs/`. */
-export function galleryPrefix(rebuildId: string): string {
-  return `${rebuildPrefix(rebuildId)}gallery/`;
-}
+import { readNeighbourTable, readRecommendationRows } from '@lookalike/rebuild-artifacts';
 
 export interface GalleryOptions {
   /** Query articles shown (evenly spaced over the catalogue). */
@@ -38,32 +33,54 @@ interface CustomerSample {
   recommendations: { articleId: string; hit: boolean }[];
 }
 
-/** Recent purchases beside the default method's 12 recommendations (the model's options), hits in the holdout marked. */
-async function sampleCustomers(store: ObjectStore, rebuildId: string, count: number): Promise<CustomerSample[]> {
+/**
+ * Recent purchases beside the 12 recommendations the recommend stage wrote for them (submission.csv's rows,
+ * read from the recommendation parts), hits in the holdout marked.
+ */
+async function sampleCustomers(
+  store: ObjectStore,
+  manifest: Manifest,
+  count: number,
+): Promise<CustomerSample[]> {
+  const rebuildId = manifest.rebuildId;
   const model = decodeModel(await store.get(recommendModelKey(rebuildId)));
-  const recommender = new Recommender(model);
   const withHoldout: number[] = [];
   for (let c = 0; c < model.customers.size; c++) {
-    if (model.holdout.offsets[c + 1]! > model.holdout.offsets[c]! && model.history.offsets[c + 1]! > model.history.offsets[c]!) {
+    if (
+      model.holdout.offsets[c + 1]! > model.holdout.offsets[c]! &&
+      model.history.offsets[c + 1]! > model.history.offsets[c]!
+    ) {
       withHoldout.push(c);
     }
   }
-  const picked = Array.from({ length: Math.min(count, withHoldout.length) }, (_, i) =>
-    withHoldout[Math.floor(((i + 0.5) * withHoldout.length) / Math.min(count, withHoldout.length))]!,
+  const picked = Array.from(
+    { length: Math.min(count, withHoldout.length) },
+    (_, i) =>
+      withHoldout[Math.floor(((i + 0.5) * withHoldout.length) / Math.min(count, withHoldout.length))]!,
   );
-  const out = new Int32Array(12);
+  const rows = await readRecommendationRows(store, rebuildId, manifest.spec.customersPerJob, picked);
   return picked.map((c) => {
-    const bought = new Set(model.holdout.articles.subarray(model.holdout.offsets[c]!, model.holdout.offsets[c + 1]!));
-    recommender.recommend(c, DEFAULT_METHOD, out);
+    const row = rows.get(c)!;
+    if (row.customerId !== model.customers.id(c)) {
+      throw new Error(
+        `gallery: recommendation row of customer ${c} is ${row.customerId}, expected ${model.customers.id(c)}`,
+      );
+    }
+    const bought = new Set(
+      Array.from(
+        model.holdout.articles.subarray(model.holdout.offsets[c]!, model.holdout.offsets[c + 1]!),
+        (a) => model.articles.id(a),
+      ),
+    );
     const from = model.history.offsets[c]!;
     const to = Math.min(model.history.offsets[c + 1]!, from + 8);
     return {
-      customerId: model.customers.id(c),
+      customerId: row.customerId,
       purchases: Array.from({ length: to - from }, (_, i) => ({
         articleId: model.articles.id(model.history.articles[from + i]!),
         date: isoDay(model.history.days[from + i]!),
       })),
-      recommendations: Array.from(out, (a) => ({ articleId: model.articles.id(a), hit: bought.has(a) })),
+      recommendations: row.articles.map((articleId) => ({ articleId, hit: bought.has(articleId) })),
     };
   });
 }
@@ -90,11 +107,14 @@ export async function writeGallery(
   const neighbours = new Map(
     rows.map((row) => [
       row,
-      Array.from({ length: shown }, (_, j) => ({ id: table.ids[row * table.k + j]!, score: table.scores[row * table.k + j]! })),
+      Array.from({ length: shown }, (_, j) => ({
+        id: table.ids[row * table.k + j]!,
+        score: table.scores[row * table.k + j]!,
+      })),
     ]),
   );
 
-  const customers = manifest.recommend ? await sampleCustomers(store, rebuildId, options.customers ?? 6) : [];
+  const customers = manifest.recommend ? await sampleCustomers(store, manifest, options.customers ?? 6) : [];
 
   // Image keys of the articles shown, from the plan.
   const needed = new Set<string>();
@@ -109,7 +129,8 @@ export async function writeGallery(
   const keys = new Map<string, { source: string; key: string }>();
   for (let shard = 0; shard < manifest.counts.shards && keys.size < needed.size; shard++) {
     const plan = await getJson(store, planShardKey(rebuildId, shard), (v) => planShardSchema.parse(v));
-    for (const item of plan.items) if (needed.has(item.articleId)) keys.set(item.articleId, { source: plan.source, key: item.key });
+    for (const item of plan.items)
+      if (needed.has(item.articleId)) keys.set(item.articleId, { source: plan.source, key: item.key });
   }
   const thumbs = new Map<string, string>();
   await forEachLimit([...needed], 8, async (articleId) => {
@@ -117,8 +138,14 @@ export async function writeGallery(
     if (!where) return;
     try {
       const bytes = await openSource(where.source).get(where.key);
-      const jpeg = await sharp(bytes).rotate().resize(152, 228, { fit: 'contain', background: '#ffffff' }).jpeg({ quality: 80 }).toBuffer();
-      await store.put(`${galleryPrefix(rebuildId)}thumbs/${articleId}.jpg`, jpeg, { contentType: 'image/jpeg' });
+      const jpeg = await sharp(bytes)
+        .rotate()
+        .resize(152, 228, { fit: 'contain', background: '#ffffff' })
+        .jpeg({ quality: 80 })
+        .toBuffer();
+      await store.put(galleryThumbKey(rebuildId, articleId), jpeg, {
+        contentType: 'image/jpeg',
+      });
       thumbs.set(articleId, `thumbs/${articleId}.jpg`);
     } catch (err) {
       logger.warn({ articleId, err: (err as Error).message }, 'gallery: no thumbnail');
@@ -131,7 +158,9 @@ export async function writeGallery(
     createdAt: manifest.createdAt,
     finishedAt: manifest.finishedAt,
     counts: { ...manifest.counts },
-    stageMs: Object.fromEntries(Object.entries(manifest.stages).flatMap(([s, st]) => (st.ms === undefined ? [] : [[s, st.ms]]))),
+    stageMs: Object.fromEntries(
+      Object.entries(manifest.stages).flatMap(([s, st]) => (st.ms === undefined ? [] : [[s, st.ms]])),
+    ),
     model: manifest.model,
     pca: manifest.pca,
     articles: rows.map((row) => ({
@@ -146,10 +175,13 @@ export async function writeGallery(
     methods: manifest.recommend?.methods,
     ...(manifest.quality ? { quality: manifest.quality } : {}),
     ...(manifest.recommend
-      ? { submissionMethod: DEFAULT_METHOD, realData: { paragraph: PUBLISHED_CONTEXT, results: PUBLISHED_HM_RESULTS } }
+      ? {
+          submissionMethod: DEFAULT_METHOD,
+          realData: { paragraph: PUBLISHED_CONTEXT, results: PUBLISHED_HM_RESULTS },
+        }
       : {}),
   };
-  const key = `${galleryPrefix(rebuildId)}index.html`;
+  const key = galleryPageKey(rebuildId);
   await store.put(key, Buffer.from(renderGallery(data)), { contentType: 'text/html; charset=utf-8' });
   return key;
 }

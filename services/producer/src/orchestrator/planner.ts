@@ -5,7 +5,7 @@ import {
   ObjectNotFoundError,
   planShardKey,
   putJson,
-  rebuildPrefix,
+  planIgnoredKey,
   splitObjectUrl,
   type ObjectStore,
 } from '@lookalike/storage';
@@ -105,7 +105,7 @@ export async function planRebuild(
     await putJson(store, planShardKey(rebuildId, shard), plan);
   }
   // Keys are relative to the images folder.
-  await putJson(store, `${rebuildPrefix(rebuildId)}plan/ignored.json`, {
+  await putJson(store, planIgnoredKey(rebuildId), {
     ignoredCount: ignoredFiles.length,
     ignoredFiles: ignoredFiles.slice(0, MAX_LISTED_IGNORED_FILES),
     missingImages,

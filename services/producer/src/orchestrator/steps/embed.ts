@@ -1,5 +1,11 @@
 import { shardFailuresSchema, type EmbedResult, type Manifest } from '@lookalike/core';
-import { embeddingsFailuresKey, embeddingsPrefix, embeddingsShardKey, getJson } from '@lookalike/storage';
+import {
+  embeddingsFailuresKey,
+  embeddingsPrefix,
+  embeddingsShardKey,
+  getJson,
+  OUTPUT_SUFFIX,
+} from '@lookalike/storage';
 import { RebuildFailedError } from '../rebuild-failed-error';
 import { childJob } from '../stage-children';
 import { always, outputKeys, type Step, type StepContext } from './step';
@@ -44,7 +50,7 @@ export const embed: Step = {
     const results = await ctx.results('embed');
     for (const [shard, result] of await keptShards(ctx)) if (!results.has(shard)) results.set(shard, result);
     const shards = manifest.counts.shards;
-    const outputs = await outputKeys(store, embeddingsPrefix(rebuildId), '.vec');
+    const outputs = await outputKeys(store, embeddingsPrefix(rebuildId), OUTPUT_SUFFIX.embeddingsShard);
     if (results.size !== shards || outputs.size !== shards) await ctx.failed();
     const counts = { embedded: 0, failed: 0, cached: 0 };
     const byReason: Record<string, number> = {};

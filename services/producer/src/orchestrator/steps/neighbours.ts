@@ -1,4 +1,4 @@
-import { neighboursPartKey, neighboursPrefix } from '@lookalike/storage';
+import { neighboursPartKey, neighboursPrefix, OUTPUT_SUFFIX } from '@lookalike/storage';
 import { childJob } from '../stage-children';
 import { always, outputKeys, type Step } from './step';
 
@@ -11,7 +11,7 @@ export const neighbours: Step = {
     const perJob = spec.neighbourRowsPerJob;
     const parts = Math.ceil(rows / perJob);
     manifest.counts.neighbourParts = parts;
-    const done = await outputKeys(store, neighboursPrefix(rebuildId), '.bin');
+    const done = await outputKeys(store, neighboursPrefix(rebuildId), OUTPUT_SUFFIX.neighboursPart);
     return Array.from({ length: parts }, (_, part) =>
       childJob(
         'neighbours',
@@ -21,7 +21,11 @@ export const neighbours: Step = {
     ).filter((child) => !done.has(neighboursPartKey(rebuildId, child.n!)));
   },
   async finish(ctx) {
-    const outputs = await outputKeys(ctx.store, neighboursPrefix(ctx.rebuildId), '.bin');
+    const outputs = await outputKeys(
+      ctx.store,
+      neighboursPrefix(ctx.rebuildId),
+      OUTPUT_SUFFIX.neighboursPart,
+    );
     if (outputs.size !== ctx.manifest.counts.neighbourParts) await ctx.failed();
   },
 };

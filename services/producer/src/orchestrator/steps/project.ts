@@ -1,4 +1,4 @@
-import { reducedPrefix, reducedShardKey } from '@lookalike/storage';
+import { reducedPrefix, reducedShardKey, OUTPUT_SUFFIX } from '@lookalike/storage';
 import { childJob } from '../stage-children';
 import { usesPca } from './fit';
 import { always, outputKeys, type Step } from './step';
@@ -8,7 +8,7 @@ export const project: Step = {
   name: 'project',
   when: always,
   async start({ rebuildId, spec, manifest, store }) {
-    const done = await outputKeys(store, reducedPrefix(rebuildId), '.vec');
+    const done = await outputKeys(store, reducedPrefix(rebuildId), OUTPUT_SUFFIX.reducedShard);
     return Array.from({ length: manifest.counts.shards }, (_, shard) =>
       childJob(
         'project',
@@ -24,7 +24,7 @@ export const project: Step = {
     ).filter((child) => !done.has(reducedShardKey(rebuildId, child.n!)));
   },
   async finish(ctx) {
-    const outputs = await outputKeys(ctx.store, reducedPrefix(ctx.rebuildId), '.vec');
+    const outputs = await outputKeys(ctx.store, reducedPrefix(ctx.rebuildId), OUTPUT_SUFFIX.reducedShard);
     if (outputs.size !== ctx.manifest.counts.shards) await ctx.failed();
   },
 };

@@ -1,5 +1,5 @@
 import type { Manifest } from '@lookalike/core';
-import { recommendationsEvalKey, recommendationsPrefix } from '@lookalike/storage';
+import { recommendationsEvalKey, recommendationsPrefix, OUTPUT_SUFFIX } from '@lookalike/storage';
 import { RebuildFailedError } from '../rebuild-failed-error';
 import {
   combinePartEvaluations,
@@ -25,7 +25,7 @@ export const recommend: Step = {
   async start({ rebuildId, spec, manifest, store }) {
     const { parts, customers } = prepared(manifest);
     const per = spec.customersPerJob;
-    const done = await outputKeys(store, recommendationsPrefix(rebuildId), '.eval.json');
+    const done = await outputKeys(store, recommendationsPrefix(rebuildId), OUTPUT_SUFFIX.recommendationsEval);
     return Array.from({ length: parts }, (_, part) =>
       childJob(
         'recommend',
@@ -37,7 +37,11 @@ export const recommend: Step = {
   async finish(ctx) {
     const { manifest, rebuildId, store } = ctx;
     const recorded = prepared(manifest);
-    const outputs = await outputKeys(store, recommendationsPrefix(rebuildId), '.eval.json');
+    const outputs = await outputKeys(
+      store,
+      recommendationsPrefix(rebuildId),
+      OUTPUT_SUFFIX.recommendationsEval,
+    );
     if (outputs.size !== recorded.parts) await ctx.failed();
     await writeSubmission(store, rebuildId, recorded.parts);
     const results = await combinePartEvaluations(store, rebuildId, recorded.parts);

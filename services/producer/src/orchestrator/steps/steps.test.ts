@@ -36,12 +36,13 @@ describe('rebuild steps', () => {
     expect(quality.when(spec({ articles: 'file:///data/articles.csv' }))).toBe(true);
     const both = spec({ transactions: 'file:///data/t.csv', customers: 'file:///data/c.csv' });
     expect([prepareRecommend.when(both), recommend.when(both)]).toEqual([true, true]);
-    const one = spec({ transactions: 'file:///data/t.csv' });
-    expect([prepareRecommend.when(one), recommend.when(one), recommends(spec())]).toEqual([
+    expect([prepareRecommend.when(spec()), recommend.when(spec()), recommends(spec())]).toEqual([
       false,
       false,
       false,
     ]);
+    // Transactions without customers never reaches a step: the spec schema refuses it.
+    expect(rebuildSpecSchema.safeParse({ images, transactions: 'file:///data/t.csv' }).success).toBe(false);
   });
 
   it('project adds a job for each shard not yet reduced, reducing only when PCA is used', async () => {
