@@ -28,7 +28,7 @@ describe('key layout', () => {
     expect(keys.rebuildIdOfManifestKey(keys.manifestKey(R))).toBe(R);
     expect(keys.rebuildIdOfManifestKey(`rebuilds/${R}/plan/00000.json`)).toBeUndefined();
     expect(keys.rebuildIdOfManifestKey(`rebuilds/${R}/gallery/manifest.json`)).toBeUndefined();
-    for (const [suffix, key] of [
+    for (const [suffix, key] of <[string, string][]>[
       [keys.OUTPUT_SUFFIX.embeddingsShard, keys.embeddingsShardKey(R, 1)],
       [keys.OUTPUT_SUFFIX.reducedShard, keys.reducedShardKey(R, 1)],
       [keys.OUTPUT_SUFFIX.neighboursPart, keys.neighboursPartKey(R, 1)],
