@@ -12,7 +12,7 @@ export class ServiceMetrics {
     collectDefaultMetrics({ register: this.registry });
     this.jobsTotal = new Counter({
       name: 'lookalike_jobs_total',
-      help: 'Jobs finished by this process, by queue, job name and status (completed|failed)',
+      help: 'Jobs finished by this process, by queue, job name and status (completed|failed|lock-lost)',
       labelNames: ['queue', 'name', 'status'],
       registers: [this.registry],
     });
