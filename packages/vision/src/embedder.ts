@@ -303,13 +303,19 @@ export class Embedder {
   }
 
   /** Decodes images[start, end) into one float batch; never rejects for a bad image. */
+  /**
+   * Decodes images[start, end) into one float batch; never rejects for a bad image. Each image is converted to
+   * floats as soon as it is decoded (in its slot), so the event loop never holds a whole chunk's conversion.
+   */
   private async prepare(images: readonly Uint8Array[], start: number, end: number): Promise<PreparedChunk> {
     const per = this.inputHeight * this.inputWidth * 3;
+    const batch = new Float32Array((end - start) * per);
     const decoded = await Promise.all(
       images.slice(start, end).map(async (image, i) => {
         const index = start + i;
         try {
-          return { index, rgb: (await decodeToRgb(image, this.preprocess)).data };
+          rgbToFloat((await decodeToRgb(image, this.preprocess)).data, batch, i * per);
+          return { index };
         } catch (err) {
           if (err instanceof ImageDecodeError)
             return { index, failure: { index, reason: err.reason, message: err.message } };
@@ -327,17 +333,16 @@ export class Embedder {
     );
     const ok: number[] = [];
     const failures: EmbedFailure[] = [];
-    const good = decoded.filter((d) => d.rgb !== undefined).length;
-    const batch = new Float32Array(good * per);
-    for (const d of decoded) {
-      if (d.rgb !== undefined) {
-        rgbToFloat(d.rgb, batch, ok.length * per);
-        ok.push(d.index);
-      } else if (d.failure !== undefined) {
+    decoded.forEach((d, slot) => {
+      if (d.failure !== undefined) {
         failures.push(d.failure);
+        return;
       }
-    }
-    return { batch, ok, failures };
+      // Close the gaps failed images left (rare): slots move down, in order.
+      if (ok.length !== slot) batch.copyWithin(ok.length * per, slot * per, (slot + 1) * per);
+      ok.push(d.index);
+    });
+    return { batch: ok.length === end - start ? batch : batch.subarray(0, ok.length * per), ok, failures };
   }
 
   private assertLive(): void {
