@@ -1,4 +1,4 @@
-import { completedStatus, status } from '../test/fixtures';
+import { completedStatus, recommendSummary, status } from '../test/fixtures';
 import { createPalette, stripAnsi } from './colors';
 import { renderRebuildList, renderSimilar } from './list-view';
 import { eraseLines, renderProgressBlock, renderProgressLine } from './progress-view';
@@ -89,16 +89,7 @@ describe('renderStatusSummary', () => {
 
   it('shows the evaluation table of a rebuild that recommended', () => {
     const done = completedStatus();
-    done.manifest.recommend = {
-      customers: 10,
-      holdoutCustomers: 6,
-      newArticles: 3,
-      newArticlesSoldInHoldout: 1,
-      parts: 1,
-      skippedRows: {},
-      submissionMethod: 'hybrid',
-      methods: [{ name: 'hybrid', map12: 0.1036, recall12: 0.2346, coverage: 0.3 }],
-    };
+    done.manifest.recommend = recommendSummary();
     const text = renderStatusSummary(done, { palette: plain, now });
     expect(text).toMatch(/^evaluation$/m);
     expect(text).toMatch(/^hybrid\s+0\.10360\s+0\.2346/m);

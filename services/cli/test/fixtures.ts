@@ -143,3 +143,29 @@ export class Sink {
     return true;
   }
 }
+
+/** A recommend stage summary as the orchestrator writes it: a hybrid and a same-product method. */
+export function recommendSummary(): NonNullable<Manifest['recommend']> {
+  return {
+    customers: 10,
+    holdoutCustomers: 6,
+    newArticles: 3,
+    newArticlesSoldInHoldout: 1,
+    parts: 1,
+    skippedRows: {},
+    submissionMethod: 'hybrid',
+    methods: [
+      {
+        name: 'hybrid',
+        map12: 0.1036,
+        recall12: 0.2346,
+        newMap12: 0.00094,
+        newRecall12: 0.0112,
+        newCustomerMap12: 0.0682,
+        newCustomerRecall12: 0.2,
+        coverage: 0.3,
+      },
+      { name: 'same-product', map12: 0.0242, recall12: 0.0728, coverage: 0.5 },
+    ],
+  };
+}
