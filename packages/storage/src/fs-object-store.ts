@@ -252,6 +252,47 @@ export class FsObjectStore implements ObjectStore {
     yield* this.walk(dirKey === '' ? root : this.pathOf(dirKey), dirKey, prefix.slice(slash + 1));
   }
 
+  async *listPrefixes(prefix: string): AsyncIterable<string> {
+    validatePrefix(prefix);
+    const root = await this.existingRoot();
+    if (root === undefined) return;
+    const slash = prefix.lastIndexOf('/');
+    const dirKey = slash < 0 ? '' : prefix.slice(0, slash);
+    const namePrefix = prefix.slice(slash + 1);
+    let dirPath = root;
+    if (dirKey !== '') {
+      try {
+        dirPath = await realpath(this.pathOf(dirKey));
+      } catch (error) {
+        if (MISSING.has(errnoCode(error) ?? '')) return;
+        throw this.wrap('listPrefixes', prefix, error);
+      }
+      await this.assertInside(prefix, dirPath);
+    }
+    let entries: Dirent[];
+    try {
+      entries = await readdir(dirPath, { withFileTypes: true });
+    } catch (error) {
+      if (MISSING.has(errnoCode(error) ?? '')) return;
+      throw this.wrap('listPrefixes', prefix, error);
+    }
+    const names = entries
+      .filter(
+        (e) =>
+          e.isDirectory() && e.name.startsWith(namePrefix) && !e.name.startsWith(RESERVED_SEGMENT_PREFIX),
+      )
+      .map((e) => `${e.name}/`)
+      .sort(utf8Compare);
+    for (const name of names) {
+      const key = dirKey === '' ? name.slice(0, -1) : `${dirKey}/${name.slice(0, -1)}`;
+      // A folder counts once it holds an object (as a common prefix exists on S3 only through its objects).
+      for await (const _entry of this.walk(join(dirPath, name.slice(0, -1)), key, '')) {
+        yield `${key}/`;
+        break;
+      }
+    }
+  }
+
   /**
    * Depth-first walk that yields keys in global UTF-8 byte order without collecting them: sorting
    * a directory's entries by name + '/' for directories orders every key below a directory exactly

@@ -25,9 +25,11 @@ describe('key layout', () => {
     expect(keys.galleryPageKey(R)).toBe(`rebuilds/${R}/gallery/index.html`);
     expect(keys.galleryThumbKey(R, '0108775015')).toBe(`rebuilds/${R}/gallery/thumbs/0108775015.jpg`);
     expect(() => keys.galleryThumbKey(R, '../x')).toThrow(RangeError);
-    expect(keys.rebuildIdOfManifestKey(keys.manifestKey(R))).toBe(R);
-    expect(keys.rebuildIdOfManifestKey(`rebuilds/${R}/plan/00000.json`)).toBeUndefined();
-    expect(keys.rebuildIdOfManifestKey(`rebuilds/${R}/gallery/manifest.json`)).toBeUndefined();
+    expect(keys.rebuildIdOfPrefix(keys.rebuildPrefix(R))).toBe(R);
+    expect(keys.rebuildIdOfPrefix(`rebuilds/${R}`)).toBeUndefined();
+    expect(keys.rebuildIdOfPrefix(`rebuilds/${R}/plan/`)).toBeUndefined();
+    expect(keys.rebuildIdOfPrefix('rebuilds/a:b/')).toBeUndefined();
+    expect(keys.rebuildIdOfPrefix(`other/${R}/`)).toBeUndefined();
     for (const [suffix, key] of <[string, string][]>[
       [keys.OUTPUT_SUFFIX.embeddingsShard, keys.embeddingsShardKey(R, 1)],
       [keys.OUTPUT_SUFFIX.reducedShard, keys.reducedShardKey(R, 1)],

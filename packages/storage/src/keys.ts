@@ -1,4 +1,4 @@
-import { checkRebuildId, shardName } from '@lookalike/core';
+import { checkRebuildId, rebuildIdSchema, shardName } from '@lookalike/core';
 
 /**
  * Every key of the storage layout (DESIGN.md, "Storage layout"), as pure functions. Keys are
@@ -35,10 +35,14 @@ export const OUTPUT_SUFFIX = {
   recommendationsEval: '.eval.json',
 } as const;
 
-/** The rebuild id of a `rebuilds/<id>/manifest.json` key; undefined for any other key. */
-export function rebuildIdOfManifestKey(key: string): string | undefined {
-  const match = /^rebuilds\/([^/]+)\/manifest\.json$/.exec(key);
-  return match ? match[1] : undefined;
+/**
+ * The rebuild id of a `rebuilds/<id>/` prefix (as `listPrefixes(REBUILDS_PREFIX)` gives them); undefined for
+ * any other string and for a folder whose name breaks core's rebuild-id rule (not one of ours).
+ */
+export function rebuildIdOfPrefix(prefix: string): string | undefined {
+  if (!prefix.startsWith(REBUILDS_PREFIX) || !prefix.endsWith('/')) return undefined;
+  const id = rebuildIdSchema.safeParse(prefix.slice(REBUILDS_PREFIX.length, -1));
+  return id.success ? id.data : undefined;
 }
 
 /** `rebuilds/<rebuildId>/`: everything of one rebuild (the id checked with core's one rule, `checkRebuildId`). */

@@ -56,6 +56,15 @@ export interface ObjectStore {
    */
   list(prefix: string): AsyncIterable<ObjectListEntry>;
 
+  /**
+   * The next '/'-level under `prefix`, as S3 lists it with `Delimiter: '/'` (its `CommonPrefixes`): for
+   * every object key `prefix + name + '/' + rest`, the prefix `prefix + name + '/'` once, in UTF-8 byte order
+   * of the prefixes, paginated underneath. Objects directly at the level (no '/' after `prefix`) are not
+   * listed, and neither is a folder of the filesystem store that holds no object. E.g. `listPrefixes('rebuilds/')`
+   * gives `'rebuilds/<id>/'` for each rebuild without listing what each rebuild holds.
+   */
+  listPrefixes(prefix: string): AsyncIterable<string>;
+
   /** Deletes the objects; keys that do not exist are ignored. Batched (≤ 1000 per S3 request). */
   deleteMany(keys: Iterable<string>): Promise<void>;
 

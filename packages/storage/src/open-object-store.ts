@@ -72,6 +72,7 @@ export function openObjectStore(url: string, options: OpenObjectStoreOptions = {
 export function splitObjectUrl(url: string): { storeUrl: string; key: string } {
   const slash = url.lastIndexOf('/');
   const key = url.slice(slash + 1);
-  if (slash < 0 || key === '') throw new InvalidStoreUrlError(url, 'expected the URL of an object, not of a folder');
+  if (slash < 0 || key === '')
+    throw new InvalidStoreUrlError(url, 'expected the URL of an object, not of a folder');
   return { storeUrl: url.slice(0, slash), key };
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { FsObjectStore, InvalidKeyError, ObjectNotFoundError, StorageError } from '../src';
 import { describeObjectStoreConformance } from './object-store-conformance';
-import { collectList } from './helpers';
+import { collectList, collectPrefixes } from './helpers';
 
 async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'lookalike-storage-'));
@@ -31,6 +31,15 @@ describe('FsObjectStore', () => {
 
   afterEach(async () => {
     await rm(base, { recursive: true, force: true });
+  });
+
+  it('lists a prefix that holds objects only further down, and skips folders with no object', async () => {
+    await store.put('a/b/c/d', Buffer.from('deep'));
+    await mkdir(join(root, 'a', 'empty', 'inner'), { recursive: true });
+    await writeFile(join(root, 'a', '.lookalike-tmp-1'), 'partial');
+    expect(await collectPrefixes(store, '')).toEqual(['a/']);
+    expect(await collectPrefixes(store, 'a/')).toEqual(['a/b/']);
+    expect(await collectPrefixes(store, 'missing/')).toEqual([]);
   });
 
   it('maps keys to files under the root and has a file: URL', async () => {

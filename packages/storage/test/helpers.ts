@@ -29,6 +29,12 @@ export async function collectList(
   return out;
 }
 
+export async function collectPrefixes(store: ObjectStore, prefix: string): Promise<string[]> {
+  const out: string[] = [];
+  for await (const common of store.listPrefixes(prefix)) out.push(common);
+  return out;
+}
+
 export function utf8Sorted(keys: Iterable<string>): string[] {
   return [...keys].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
 }

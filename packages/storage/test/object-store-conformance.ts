@@ -9,7 +9,15 @@ import {
   readableToBuffer,
   type ObjectStore,
 } from '../src';
-import { chunkedStream, collectList, inParallel, randomBuffer, sha256, utf8Sorted } from './helpers';
+import {
+  chunkedStream,
+  collectList,
+  collectPrefixes,
+  inParallel,
+  randomBuffer,
+  sha256,
+  utf8Sorted,
+} from './helpers';
 
 export interface ConformanceSubject {
   /** A store that is empty and private to the caller (e.g. a fresh temp dir or a unique S3 prefix). */
@@ -252,6 +260,32 @@ export function describeObjectStoreConformance(
       ]);
     });
 
+    // Every prefix listed holds an object right below it: s3rver 3.7.1 prunes the folders below a common
+    // prefix before it has seen their objects, so there 'a/' is found through 'a/x', not through 'a/b/x' alone.
+    it("lists the next '/'-level of prefixes, in UTF-8 byte order, each once", async () => {
+      const keys = [
+        'd/1-dash',
+        'd/1/x',
+        'd/1/y/z',
+        'd/0/0',
+        'm/many/x',
+        'm/many-other/x',
+        'm/many.txt',
+        'top',
+      ];
+      await inParallel(keys, 8, (key) => store.put(key, Buffer.from(key)));
+      expect(await collectPrefixes(store, '')).toEqual(['d/', 'm/']);
+      expect(await collectPrefixes(store, 'd/')).toEqual(['d/0/', 'd/1/']);
+      expect(await collectPrefixes(store, 'd/1/')).toEqual(['d/1/y/']);
+      expect(await collectPrefixes(store, 'm/many')).toEqual(['m/many-other/', 'm/many/']);
+      expect(await collectPrefixes(store, 'd/1/y/')).toEqual([]);
+      expect(await collectPrefixes(store, 'nothing/')).toEqual([]);
+      // A prefix exists through its objects only (the filesystem store keeps the emptied folder).
+      await store.delete('d/0/0');
+      expect(await collectPrefixes(store, 'd/')).toEqual(['d/1/']);
+      await expect(collectPrefixes(store, '../')).rejects.toBeInstanceOf(InvalidKeyError);
+    });
+
     describe('with more than 1,000 keys', () => {
       // Nested one level, with no sibling of a directory that sorts inside it, so that pages break
       // the same way on every server (s3rver pages in its directory-walk order; see the report).
@@ -296,6 +330,16 @@ export function describeObjectStoreConformance(
         );
         expect(await collectList(many.store, 'bulk/9/')).toEqual([]);
         expect(await collectList(many.store, 'nothing-here/')).toEqual([]);
+      });
+
+      it('lists the prefixes above more than 1,000 keys once each', async () => {
+        expect(await collectPrefixes(many.store, 'bulk/')).toEqual([
+          'bulk/0/',
+          'bulk/1/',
+          'bulk/2/',
+          'bulk/3/',
+          'bulk/4/',
+        ]);
       });
 
       it('deletes more than 1,000 keys in one call', async () => {

@@ -6,7 +6,7 @@ import { freePort, startS3Server, testServerEnv } from '@lookalike/local-servers
 import { S3ObjectStore, StorageError, ObjectNotFoundError, type S3ObjectStoreOptions } from '../src';
 import { describeObjectStoreConformance } from './object-store-conformance';
 import { FaultProxy } from './fault-proxy';
-import { chunkedStream, collectList, randomBuffer, sha256, utf8Sorted } from './helpers';
+import { chunkedStream, collectList, collectPrefixes, randomBuffer, sha256, utf8Sorted } from './helpers';
 
 function s3Options(overrides: Partial<S3ObjectStoreOptions> = {}): S3ObjectStoreOptions {
   const env = testServerEnv();
@@ -111,6 +111,22 @@ describe('S3ObjectStore', () => {
       expect((await collectList(store, 'r/')).map((e) => e.key)).toEqual(utf8Sorted(keys));
       expect(proxy.seen).toHaveLength(1);
       expect(proxy.seen[0]!.url).toContain('max-keys=1000000');
+    } finally {
+      await store.close();
+      await proxy.stop();
+    }
+  });
+
+  it("lists prefixes with Delimiter '/' across pages, each prefix once", async () => {
+    const proxy = await new FaultProxy(testServerEnv().LOOKALIKE_TEST_S3_ENDPOINT).start();
+    const store = new S3ObjectStore(s3Options({ endpoint: proxy.endpoint, listPageSize: 1 }));
+    try {
+      const keys = ['p/a', 'p/b/1', 'p/c', 'p/d/1', 'p/d/2', 'p/e', 'p/f/1'];
+      for (const key of keys) await store.put(key, Buffer.from(key));
+      proxy.clear();
+      expect(await collectPrefixes(store, 'p/')).toEqual(['p/b/', 'p/d/', 'p/f/']);
+      expect(proxy.seen.length).toBeGreaterThan(1);
+      expect(proxy.seen.every((request) => request.url.includes('delimiter=%2F'))).toBe(true);
     } finally {
       await store.close();
       await proxy.stop();

@@ -48,6 +48,7 @@ function switchableStore(inner: ObjectStore): ObjectStore & { away: boolean } {
     head: (k: string) => (store.away ? fail() : inner.head(k)),
     exists: (k: string) => (store.away ? fail() : inner.exists(k)),
     list: (p: string) => inner.list(p),
+    listPrefixes: (p: string) => inner.listPrefixes(p),
     deleteMany: (k: Iterable<string>) => inner.deleteMany(k),
     delete: (k: string) => inner.delete(k),
     close: () => inner.close(),

@@ -16,7 +16,7 @@ import {
   type RebuildWaiting,
 } from '@lookalike/core';
 import type { CancellationRegistry, RebuildClaims, WaitingRegistry } from '@lookalike/queue';
-import { REBUILDS_PREFIX, rebuildIdOfManifestKey, type ObjectStore } from '@lookalike/storage';
+import { REBUILDS_PREFIX, rebuildIdOfPrefix, type ObjectStore } from '@lookalike/storage';
 import { ManifestRepository } from './orchestrator/manifest-repository';
 
 /** `GET /rebuilds/:id`'s answer (core's `rebuildStatusResponseSchema`). */
@@ -360,8 +360,8 @@ export class RebuildService {
   /** Every rebuild's manifest, newest first. */
   async list(): Promise<Manifest[]> {
     const manifests: Manifest[] = [];
-    for await (const entry of this.deps.store.list(REBUILDS_PREFIX)) {
-      const id = rebuildIdOfManifestKey(entry.key);
+    for await (const prefix of this.deps.store.listPrefixes(REBUILDS_PREFIX)) {
+      const id = rebuildIdOfPrefix(prefix);
       if (id === undefined) continue;
       const manifest = await this.deps.manifests.get(id);
       if (manifest) manifests.push(manifest);
