@@ -20,3 +20,4 @@ export * from './neighbour-quality';
 export * from './failure-kind';
 export * from './job-registry';
 export * from './api-responses';
+export * from './rebuild-memo';

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { recommendJobSchema, type RecommendResult } from '@lookalike/core';
+import { RebuildMemo, recommendJobSchema, type RecommendResult } from '@lookalike/core';
 import { defineHandler } from '@lookalike/queue';
 import {
   DEFAULT_METHOD,
@@ -24,20 +24,14 @@ import {
  * sum to exactly the single-process figures.
  */
 export function createRecommendHandler(deps: { store: ObjectStore }) {
-  let cached: { rebuildId: string; model: Promise<PreparedModel> } | undefined;
-  const modelFor = (rebuildId: string) => {
-    if (cached?.rebuildId !== rebuildId) {
-      const model = deps.store.get(recommendModelKey(rebuildId)).then((bytes) => decodeModel(bytes));
-      model.catch(() => (cached = undefined));
-      cached = { rebuildId, model };
-    }
-    return cached.model;
-  };
+  const models = new RebuildMemo<PreparedModel>({
+    load: async (rebuildId) => decodeModel(await deps.store.get(recommendModelKey(rebuildId))),
+  });
   return defineHandler({
     schema: recommendJobSchema,
     async handle(data, job): Promise<RecommendResult> {
       const started = Date.now();
-      const model = await modelFor(data.rebuildId);
+      const model = await models.get(data.rebuildId);
       const end = Math.min(data.end, model.customers.size);
       const result = await recommendRangeAsync(model, data.start, end, {
         onProgress: (done, total) => void job.updateProgress({ done, total }).catch(() => undefined),

@@ -1,4 +1,4 @@
-import { projectJobSchema, type ProjectResult } from '@lookalike/core';
+import { projectJobSchema, RebuildMemo, type ProjectResult } from '@lookalike/core';
 import { decodePcaModel, l2Normalise, projectRows, signedPower, type PcaModel } from '@lookalike/linalg';
 import { defineHandler } from '@lookalike/queue';
 import {
@@ -17,15 +17,9 @@ import {
  */
 export function createProjectShardHandler(deps: { store: ObjectStore }) {
   // The model is small (256 × 1792 floats) and shared by all shards of a rebuild: keep the last one.
-  let cached: { rebuildId: string; model: Promise<PcaModel> } | undefined;
-  const modelFor = (rebuildId: string) => {
-    if (cached?.rebuildId !== rebuildId) {
-      const model = deps.store.get(pcaKey(rebuildId)).then((bytes) => decodePcaModel(bytes));
-      model.catch(() => (cached = undefined));
-      cached = { rebuildId, model };
-    }
-    return cached.model;
-  };
+  const models = new RebuildMemo<PcaModel>({
+    load: async (rebuildId) => decodePcaModel(await deps.store.get(pcaKey(rebuildId))),
+  });
   return defineHandler({
     schema: projectJobSchema,
     async handle(data): Promise<ProjectResult> {
@@ -37,7 +31,7 @@ export function createProjectShardHandler(deps: { store: ObjectStore }) {
       signedPower(input, data.powerNorm);
       let vectors: Float32Array;
       if (data.reduce) {
-        const model = await modelFor(data.rebuildId);
+        const model = await models.get(data.rebuildId);
         vectors =
           n > 0
             ? await projectRows(model, input, n, { normalise: true, whiten: data.whiten })
