@@ -1,18 +1,10 @@
+import { Rng } from '@lookalike/core';
 import { l2NormalizeRows } from '../src';
 
-// Global lookups are slow inside jest's vm sandbox: keep hot loops free of them.
-const imul = Math.imul;
-
-/** Deterministic PRNG (mulberry32) in [0, 1). */
+/** Deterministic uniform numbers in [0, 1): core's seeded `Rng`. */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = imul(t ^ (t >>> 15), t | 1);
-    t ^= t + imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new Rng(seed);
+  return () => random.float();
 }
 
 /** n random L2-normalised rows of dimension dim (Gaussian-ish components). */

@@ -21,3 +21,4 @@ export * from './failure-kind';
 export * from './job-registry';
 export * from './api-responses';
 export * from './rebuild-memo';
+export * from './seeded-rng';

@@ -1,3 +1,4 @@
+import { Rng } from '@lookalike/sample-data';
 import { datasetFromRows, type Dataset, type PurchaseRow } from '../src/dataset';
 import type { NeighbourInput } from '../src/neighbours';
 
@@ -9,16 +10,10 @@ export function chunks(text: string | Buffer, size: number): Buffer[] {
   return out;
 }
 
-/** Deterministic PRNG (mulberry32). */
+/** Deterministic uniform numbers in [0, 1): core's seeded `Rng`. */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new Rng(seed);
+  return () => random.float();
 }
 
 export const articleId = (i: number): string => String(108775000 + i).padStart(10, '0');

@@ -1,41 +1,4 @@
-import { AliasTable, Rng, hash32, streamFor } from './random';
-
-describe('Rng', () => {
-  it('repeats the same sequence for the same seed and differs for another', () => {
-    const a = new Rng(7);
-    const b = new Rng(7);
-    const c = new Rng(8);
-    const xs = Array.from({ length: 20 }, () => a.uint32());
-    expect(Array.from({ length: 20 }, () => b.uint32())).toEqual(xs);
-    expect(Array.from({ length: 20 }, () => c.uint32())).not.toEqual(xs);
-  });
-
-  it('draws uniform floats in [0, 1) with the right mean', () => {
-    const rng = new Rng(1);
-    let sum = 0;
-    let outside = 0;
-    for (let i = 0; i < 100_000; i++) {
-      const x = rng.float();
-      if (!(x >= 0 && x < 1)) outside++;
-      sum += x;
-    }
-    expect(outside).toBe(0);
-    expect(sum / 100_000).toBeCloseTo(0.5, 2);
-  });
-
-  it('names independent streams by labels', () => {
-    expect(hash32(1, 'image', 3)).toBe(hash32(1, 'image', 3));
-    expect(hash32(1, 'image', 3)).not.toBe(hash32(1, 'image', 4));
-    expect(streamFor(1, 'a').uint32()).not.toBe(streamFor(1, 'b').uint32());
-  });
-
-  it('weightedDistinct returns distinct indices of positive weight', () => {
-    const rng = new Rng(3);
-    const picks = rng.weightedDistinct([0, 1, 5, 0, 2], 5);
-    expect(new Set(picks).size).toBe(picks.length);
-    expect(picks.sort()).toEqual([1, 2, 4]);
-  });
-});
+import { AliasTable, Rng } from './random';
 
 describe('AliasTable', () => {
   it('samples in proportion to the weights, after a rebuild too', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Job } from '@lookalike/queue';
 import { bruteForceNeighbours, decodeNeighbourTable } from '@lookalike/ann';
-import { neighbourQualityReportSchema, silentLogger } from '@lookalike/core';
+import { neighbourQualityReportSchema, Rng, silentLogger } from '@lookalike/core';
 import { l2Normalise } from '@lookalike/linalg';
 import {
   encodeVectorShard,
@@ -27,11 +27,8 @@ describe('indexer handlers', () => {
   const rows = [70, 0, 55]; // a shard whose images all failed has no rows
   const total = rows.reduce((a, b) => a + b, 0);
   const vectors = new Float32Array(total * dim);
-  let seed = 7;
-  for (let i = 0; i < vectors.length; i++) {
-    seed = (seed * 1103515245 + 12345) % 2 ** 31;
-    vectors[i] = seed / 2 ** 31 - 0.5;
-  }
+  const random = new Rng(7);
+  for (let i = 0; i < vectors.length; i++) vectors[i] = random.float() - 0.5;
   l2Normalise(vectors, dim);
   const ids = Array.from({ length: total }, (_, i) => String(500_000_000 + i).padStart(10, '0'));
 
