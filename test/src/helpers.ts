@@ -1,4 +1,4 @@
-import { rebuildStatusResponseSchema, type RebuildStatusResponse } from '@lookalike/core';
+import { pollUntil, rebuildStatusResponseSchema, type RebuildStatusResponse } from '@lookalike/core';
 
 /** `GET /rebuilds/:id`'s answer, as core declares it (pollRebuild parses every answer with the schema). */
 export type StatusBody = RebuildStatusResponse;
@@ -39,18 +39,20 @@ export async function pollRebuild(
   timeoutMs: number,
   intervalMs = 200,
 ): Promise<StatusBody> {
-  const deadline = Date.now() + timeoutMs;
   let last: StatusBody | undefined;
-  while (Date.now() < deadline) {
-    const res = await api<StatusBody>(apiUrl, `/rebuilds/${rebuildId}`).catch(() => undefined);
-    if (res?.status === 200) {
+  return pollUntil(
+    async () => {
+      const res = await api<StatusBody>(apiUrl, `/rebuilds/${rebuildId}`).catch(() => undefined);
+      if (res?.status !== 200) return undefined;
       last = rebuildStatusResponseSchema.parse(res.body);
-      if (done(last)) return last;
-    }
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-  throw new Error(
-    `rebuild ${rebuildId}: condition not met after ${timeoutMs} ms: ${JSON.stringify(last?.manifest)}`,
+      return done(last) && last;
+    },
+    {
+      timeoutMs,
+      intervalMs,
+      timeoutMessage: () =>
+        `rebuild ${rebuildId}: condition not met after ${timeoutMs} ms: ${JSON.stringify(last?.manifest)}`,
+    },
   );
 }
 

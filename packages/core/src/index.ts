@@ -22,3 +22,4 @@ export * from './job-registry';
 export * from './api-responses';
 export * from './rebuild-memo';
 export * from './seeded-rng';
+export * from './poll-until';

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { JOBS, QUEUES } from '@lookalike/core';
+import { JOBS, pollUntil, PollTimeoutError, QUEUES } from '@lookalike/core';
 import { freePort, startRedisServer, testServerEnv } from '@lookalike/local-servers';
 import { defineHandler, HandlerMismatchError, type JobHandler } from '@lookalike/queue';
 import { runWorkerService, type RunningWorkerService } from './worker-service';
@@ -38,13 +38,13 @@ async function start(
 
 /** Polls `url` until it answers `status` or `timeoutMs` passes; the last status seen. */
 async function waitForStatus(url: string, status: number, timeoutMs = 10_000): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
   let last = 0;
-  while (Date.now() < deadline) {
-    last = (await fetch(url)).status;
-    if (last === status) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await pollUntil(async () => (last = (await fetch(url)).status) === status, {
+    timeoutMs,
+    intervalMs: 100,
+  }).catch((error: unknown) => {
+    if (!(error instanceof PollTimeoutError)) throw error;
+  });
   return last;
 }
 
