@@ -7,6 +7,7 @@ import {
   PutObjectCommand,
   S3Client,
   type GetObjectCommandOutput,
+  type ListObjectsV2CommandOutput,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -304,32 +305,12 @@ export class S3ObjectStore implements ObjectStore {
     const base = this.prefix ? `${this.prefix}/` : '';
     const Prefix = base + prefix;
     const sizes = new Map<string, number>();
-    let ContinuationToken: string | undefined;
-    do {
-      let page;
-      try {
-        page = await this.client.send(
-          new ListObjectsV2Command({
-            Bucket: this.bucket,
-            Prefix,
-            MaxKeys: this.listPageSize,
-            ContinuationToken,
-          }),
-        );
-      } catch (error) {
-        throw this.fail('list', Prefix, error);
-      }
+    for await (const page of this.pages('list', Prefix)) {
       for (const object of page.Contents ?? []) {
         if (object.Key !== undefined && object.Key.startsWith(Prefix))
           sizes.set(object.Key.slice(base.length), object.Size ?? 0);
       }
-      ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
-      if (page.IsTruncated && !ContinuationToken) {
-        throw new StorageError(
-          `S3 list s3://${this.bucket}/${Prefix}: truncated page without a continuation token`,
-        );
-      }
-    } while (ContinuationToken);
+    }
     const keys = [...sizes.keys()].sort(utf8Compare);
     for (const key of keys) yield { key, size: sizes.get(key)! };
   }
@@ -346,34 +327,45 @@ export class S3ObjectStore implements ObjectStore {
     const base = this.prefix ? `${this.prefix}/` : '';
     const Prefix = base + prefix;
     const prefixes = new Set<string>();
+    for await (const page of this.pages('listPrefixes', Prefix, '/')) {
+      for (const common of page.CommonPrefixes ?? []) {
+        if (common.Prefix !== undefined && common.Prefix.startsWith(Prefix))
+          prefixes.add(common.Prefix.slice(base.length));
+      }
+    }
+    yield* [...prefixes].sort(utf8Compare);
+  }
+
+  /** The ListObjectsV2 pages under a full prefix (with `Delimiter` when given), following continuation tokens. */
+  private async *pages(
+    op: string,
+    Prefix: string,
+    Delimiter?: string,
+  ): AsyncGenerator<ListObjectsV2CommandOutput> {
     let ContinuationToken: string | undefined;
     do {
-      let page;
+      let page: ListObjectsV2CommandOutput;
       try {
         page = await this.client.send(
           new ListObjectsV2Command({
             Bucket: this.bucket,
             Prefix,
-            Delimiter: '/',
+            ...(Delimiter === undefined ? {} : { Delimiter }),
             MaxKeys: this.listPageSize,
             ContinuationToken,
           }),
         );
       } catch (error) {
-        throw this.fail('listPrefixes', Prefix, error);
+        throw this.fail(op, Prefix, error);
       }
-      for (const common of page.CommonPrefixes ?? []) {
-        if (common.Prefix !== undefined && common.Prefix.startsWith(Prefix))
-          prefixes.add(common.Prefix.slice(base.length));
-      }
+      yield page;
       ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
       if (page.IsTruncated && !ContinuationToken) {
         throw new StorageError(
-          `S3 listPrefixes s3://${this.bucket}/${Prefix}: truncated page without a continuation token`,
+          `S3 ${op} s3://${this.bucket}/${Prefix}: truncated page without a continuation token`,
         );
       }
     } while (ContinuationToken);
-    yield* [...prefixes].sort(utf8Compare);
   }
 
   async deleteMany(keys: Iterable<string>): Promise<void> {
