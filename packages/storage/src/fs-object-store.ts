@@ -234,62 +234,63 @@ export class FsObjectStore implements ObjectStore {
   }
 
   async *list(prefix: string): AsyncIterable<ObjectListEntry> {
-    validatePrefix(prefix);
-    const root = await this.existingRoot();
-    if (root === undefined) return;
-    const slash = prefix.lastIndexOf('/');
-    const dirKey = slash < 0 ? '' : prefix.slice(0, slash);
-    if (dirKey !== '') {
-      let real: string;
-      try {
-        real = await realpath(this.pathOf(dirKey));
-      } catch (error) {
-        if (MISSING.has(errnoCode(error) ?? '')) return;
-        throw this.wrap('list', prefix, error);
-      }
-      await this.assertInside(prefix, real);
-    }
-    yield* this.walk(dirKey === '' ? root : this.pathOf(dirKey), dirKey, prefix.slice(slash + 1));
+    const dir = await this.folderOf(prefix, 'list');
+    if (dir) yield* this.walk(dir.dirPath, dir.dirKey, dir.namePrefix);
   }
 
   async *listPrefixes(prefix: string): AsyncIterable<string> {
-    validatePrefix(prefix);
-    const root = await this.existingRoot();
-    if (root === undefined) return;
-    const slash = prefix.lastIndexOf('/');
-    const dirKey = slash < 0 ? '' : prefix.slice(0, slash);
-    const namePrefix = prefix.slice(slash + 1);
-    let dirPath = root;
-    if (dirKey !== '') {
-      try {
-        dirPath = await realpath(this.pathOf(dirKey));
-      } catch (error) {
-        if (MISSING.has(errnoCode(error) ?? '')) return;
-        throw this.wrap('listPrefixes', prefix, error);
-      }
-      await this.assertInside(prefix, dirPath);
-    }
-    let entries: Dirent[];
-    try {
-      entries = await readdir(dirPath, { withFileTypes: true });
-    } catch (error) {
-      if (MISSING.has(errnoCode(error) ?? '')) return;
-      throw this.wrap('listPrefixes', prefix, error);
-    }
-    const names = entries
+    const dir = await this.folderOf(prefix, 'listPrefixes');
+    if (!dir) return;
+    const names = (await this.entriesOf(dir.dirPath, prefix, 'listPrefixes'))
       .filter(
         (e) =>
-          e.isDirectory() && e.name.startsWith(namePrefix) && !e.name.startsWith(RESERVED_SEGMENT_PREFIX),
+          e.isDirectory() && e.name.startsWith(dir.namePrefix) && !e.name.startsWith(RESERVED_SEGMENT_PREFIX),
       )
-      .map((e) => `${e.name}/`)
-      .sort(utf8Compare);
+      .map((e) => e.name)
+      .sort((x, y) => utf8Compare(`${x}/`, `${y}/`));
     for (const name of names) {
-      const key = dirKey === '' ? name.slice(0, -1) : `${dirKey}/${name.slice(0, -1)}`;
+      const key = dir.dirKey === '' ? name : `${dir.dirKey}/${name}`;
       // A folder counts once it holds an object (as a common prefix exists on S3 only through its objects).
-      for await (const _entry of this.walk(join(dirPath, name.slice(0, -1)), key, '')) {
+      for await (const _entry of this.walk(join(dir.dirPath, name), key, '')) {
         yield `${key}/`;
         break;
       }
+    }
+  }
+
+  /**
+   * The folder that a prefix's keys lie in: its key and path, and the start of the names in it; undefined when
+   * the store or the folder does not exist. Refuses a folder that resolves outside the root.
+   */
+  private async folderOf(
+    prefix: string,
+    op: string,
+  ): Promise<{ dirKey: string; dirPath: string; namePrefix: string } | undefined> {
+    validatePrefix(prefix);
+    const root = await this.existingRoot();
+    if (root === undefined) return undefined;
+    const slash = prefix.lastIndexOf('/');
+    const dirKey = slash < 0 ? '' : prefix.slice(0, slash);
+    const namePrefix = prefix.slice(slash + 1);
+    if (dirKey === '') return { dirKey, dirPath: root, namePrefix };
+    let real: string;
+    try {
+      real = await realpath(this.pathOf(dirKey));
+    } catch (error) {
+      if (MISSING.has(errnoCode(error) ?? '')) return undefined;
+      throw this.wrap(op, prefix, error);
+    }
+    await this.assertInside(prefix, real);
+    return { dirKey, dirPath: this.pathOf(dirKey), namePrefix };
+  }
+
+  /** A folder's entries; none when it is missing. */
+  private async entriesOf(dirPath: string, key: string, op: string): Promise<Dirent[]> {
+    try {
+      return await readdir(dirPath, { withFileTypes: true });
+    } catch (error) {
+      if (MISSING.has(errnoCode(error) ?? '')) return [];
+      throw this.wrap(op, key, error);
     }
   }
 
@@ -299,14 +300,7 @@ export class FsObjectStore implements ObjectStore {
    * where the directory's name + '/' sorts among its siblings. Symlinks and other non-regular files are skipped.
    */
   private async *walk(dirPath: string, dirKey: string, namePrefix: string): AsyncGenerator<ObjectListEntry> {
-    let entries: Dirent[];
-    try {
-      entries = await readdir(dirPath, { withFileTypes: true });
-    } catch (error) {
-      if (MISSING.has(errnoCode(error) ?? '')) return;
-      throw this.wrap('list', dirKey, error);
-    }
-    const kept = entries
+    const kept = (await this.entriesOf(dirPath, dirKey, 'list'))
       .filter(
         (e) =>
           e.name.startsWith(namePrefix) &&
