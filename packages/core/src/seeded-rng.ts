@@ -38,12 +38,33 @@ export function hash32(...parts: (number | string)[]): number {
   return h >>> 0;
 }
 
+/**
+ * Standard normal draws from a uniform source in [0, 1): Box–Muller, the second value of each pair given at
+ * the next call.
+ */
+export function normalDraws(uniform: () => number): () => number {
+  let spare: number | undefined;
+  return () => {
+    if (spare !== undefined) {
+      const cached = spare;
+      spare = undefined;
+      return cached;
+    }
+    let u = 0;
+    while (u === 0) u = uniform();
+    const v = uniform();
+    const r = Math.sqrt(-2 * Math.log(u));
+    spare = r * Math.sin(2 * Math.PI * v);
+    return r * Math.cos(2 * Math.PI * v);
+  };
+}
+
 export class Rng {
   private a: number;
   private b: number;
   private c: number;
   private d: number;
-  private spare: number | undefined;
+  private readonly normals = normalDraws(() => this.float());
 
   constructor(seed: number) {
     let s = seed >>> 0;
@@ -102,17 +123,7 @@ export class Rng {
 
   /** Standard normal (Box–Muller, caching the second value). */
   normal(): number {
-    const cached = this.spare;
-    if (cached !== undefined) {
-      this.spare = undefined;
-      return cached;
-    }
-    let u = 0;
-    while (u === 0) u = this.float();
-    const v = this.float();
-    const r = Math.sqrt(-2 * Math.log(u));
-    this.spare = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
+    return this.normals();
   }
 
   /** Exponential with mean 1. */

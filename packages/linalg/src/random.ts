@@ -1,10 +1,13 @@
+import { normalDraws } from '@lookalike/core';
+
 /**
- * A small seeded pseudo-random generator (mulberry32). Used for the deterministic start vectors of the
+ * A small seeded pseudo-random generator (mulberry32; kept beside core's sfc32 `Rng` because the eigen-solver's
+ * start vectors, hence the PCA model's bytes, are pinned to it). Used for the deterministic start vectors of the
  * eigen-solver and for synthetic test / benchmark data; it is not cryptographic.
  */
 export class SeededRandom {
   private state: number;
-  private spare: number | undefined;
+  private readonly normals = normalDraws(() => this.next());
 
   constructor(seed: number) {
     this.state = seed >>> 0;
@@ -32,16 +35,6 @@ export class SeededRandom {
 
   /** Standard normal (Box–Muller, caching the second value). */
   nextGaussian(): number {
-    const cached = this.spare;
-    if (cached !== undefined) {
-      this.spare = undefined;
-      return cached;
-    }
-    let u = 0;
-    while (u === 0) u = this.next();
-    const v = this.next();
-    const r = Math.sqrt(-2 * Math.log(u));
-    this.spare = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
+    return this.normals();
   }
 }
