@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import { listenTestApp } from '../test/test-app';
 import type { Server } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,15 +6,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Queue, Worker } from 'bullmq';
 import { z } from 'zod';
-import {
-  CredentialVerifier,
-  createLocationPolicy,
-  QUEUES,
-  silentLogger,
-  type Manifest,
-} from '@lookalike/core';
+import { QUEUES, silentLogger, type Manifest } from '@lookalike/core';
 import { freePort, testServerEnv } from '@lookalike/local-servers';
-import { ServiceMetrics } from '@lookalike/observability';
 import {
   CancellationRegistry,
   createQueue,
@@ -27,10 +20,8 @@ import {
   WaitingRegistry,
 } from '@lookalike/queue';
 import { FsObjectStore, StorageError, type ObjectStore } from '@lookalike/storage';
-import { createApp } from './http/app';
 import { ManifestRepository } from './orchestrator/manifest-repository';
 import { RebuildService } from './rebuild-service';
-import type { SimilarArticles } from './similar-articles';
 
 /** A working store that can be switched off, as if the storage were away. */
 function switchableStore(inner: ObjectStore): ObjectStore & { away: boolean } {
@@ -81,19 +72,9 @@ describe('rebuild API: resubmission, retry, cancel and ids (real Redis, file sto
   }
 
   async function listen(rebuilds: RebuildService): Promise<string> {
-    const app = createApp({
-      credentials: new CredentialVerifier({}),
-      inputPolicy: { locations: createLocationPolicy({ storageUrl: 'file:///data' }), allowedHosts: [] },
-      rebuilds,
-      similar: {} as SimilarArticles,
-      metrics: new ServiceMetrics('producer'),
-      logger: silentLogger,
-      health: async () => ({ ok: true }),
-    });
-    const s = app.listen(0, '127.0.0.1');
-    await new Promise((r) => s.once('listening', r));
-    servers.push(s);
-    return `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+    const { server, base } = await listenTestApp({ rebuilds });
+    servers.push(server);
+    return base;
   }
 
   const call = async (url: string, method = 'GET', body?: unknown) => {

@@ -1,13 +1,9 @@
-import type { AddressInfo } from 'node:net';
+import { listenTestApp } from '../../test/test-app';
 import type { Server } from 'node:http';
-import { ALL_QUEUES, CredentialVerifier, createLocationPolicy, silentLogger } from '@lookalike/core';
+import { ALL_QUEUES, CredentialVerifier, createLocationPolicy } from '@lookalike/core';
 import { testServerEnv } from '@lookalike/local-servers';
-import { ServiceMetrics } from '@lookalike/observability';
 import { createQueue, createRedisConnection } from '@lookalike/queue';
-import { createApp } from './app';
 import { createDashboard } from './dashboard';
-import type { RebuildService } from '../rebuild-service';
-import type { SimilarArticles } from '../similar-articles';
 
 describe('Bull dashboard', () => {
   const connection = createRedisConnection(testServerEnv().LOOKALIKE_TEST_REDIS_URL);
@@ -21,19 +17,13 @@ describe('Bull dashboard', () => {
 
   beforeAll(async () => {
     await queues[1]!.add('embed', { n: 1 });
-    const app = createApp({
+    let root: string;
+    ({ server, base: root } = await listenTestApp({
       dashboard: createDashboard({ queues, readOnly: true }),
       credentials: new CredentialVerifier({ basic: { user: 'admin', password: 's3cret' } }),
       inputPolicy: { locations: createLocationPolicy({ storageUrl: 'file:///nowhere' }), allowedHosts: [] },
-      rebuilds: {} as RebuildService,
-      similar: {} as SimilarArticles,
-      metrics: new ServiceMetrics('producer'),
-      logger: silentLogger,
-      health: async () => ({ ok: true }),
-    });
-    server = app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/admin/queues`;
+    }));
+    base = `${root}/admin/queues`;
   });
 
   afterAll(async () => {
@@ -55,7 +45,9 @@ describe('Bull dashboard', () => {
     expect(await page.text()).toMatch(/<html/i);
     const res = await fetch(`${base}/api/queues`, { headers: auth('admin', 's3cret') });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { queues: { name: string; counts: Record<string, number>; readOnlyMode: boolean }[] };
+    const body = (await res.json()) as {
+      queues: { name: string; counts: Record<string, number>; readOnlyMode: boolean }[];
+    };
     expect(body.queues.map((q) => q.name).sort()).toEqual([...ALL_QUEUES].sort());
     expect(body.queues.find((q) => q.name === 'embed')!.counts.waiting).toBe(1);
     expect(body.queues.every((q) => q.readOnlyMode)).toBe(true);

@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import { listenTestApp } from '../../test/test-app';
 import type { Server } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,17 +6,13 @@ import { join } from 'node:path';
 import type { Queue } from 'bullmq';
 import {
   cancelResponseSchema,
-  CredentialVerifier,
-  createLocationPolicy,
   errorResponseSchema,
   QUEUES,
   rebuildListResponseSchema,
   rebuildStatusResponseSchema,
-  silentLogger,
   submitResponseSchema,
 } from '@lookalike/core';
 import { testServerEnv } from '@lookalike/local-servers';
-import { ServiceMetrics } from '@lookalike/observability';
 import {
   CancellationRegistry,
   createQueue,
@@ -25,10 +21,8 @@ import {
   WaitingRegistry,
 } from '@lookalike/queue';
 import { FsObjectStore } from '@lookalike/storage';
-import { createApp } from './app';
 import { ManifestRepository } from '../orchestrator/manifest-repository';
 import { RebuildService } from '../rebuild-service';
-import type { SimilarArticles } from '../similar-articles';
 
 /** Every route that takes a rebuild id, as [method, path of the id]. */
 const REBUILD_ROUTES: [string, (id: string) => string][] = [
@@ -72,19 +66,7 @@ describe('HTTP routes: answers match core schemas, bad ids are 400 naming the fi
       connection,
       store,
     });
-    const app = createApp({
-      store,
-      credentials: new CredentialVerifier({}),
-      inputPolicy: { locations: createLocationPolicy({ storageUrl: 'file:///data' }), allowedHosts: [] },
-      rebuilds,
-      similar: {} as SimilarArticles,
-      metrics: new ServiceMetrics('producer'),
-      logger: silentLogger,
-      health: async () => ({ ok: true }),
-    });
-    server = app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ server, base } = await listenTestApp({ store, rebuilds }));
   });
 
   afterAll(async () => {
