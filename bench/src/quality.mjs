@@ -12,7 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { load, REPO_ROOT } from './lib/resolve.mjs';
-import { machineFacts, parseArgs, writeResult } from './lib/machine.mjs';
+import { machineFacts, parseArgs, printMarkdownTable, writeResult } from './lib/machine.mjs';
 
 const { startLocalStack, ApiClient } = load('@lookalike/cli');
 const { labelsForRows, measureNeighbourQuality, readArticleLabels } = load('@lookalike/neighbour-quality');
@@ -71,7 +71,11 @@ async function thumbnailReport(files, labelsRead) {
   const x = new Float32Array(files.length * dim);
   await Promise.all(
     files.map(async (f, i) => {
-      const data = await sharp(readFileSync(f.path)).resize(16, 16, { fit: 'fill' }).removeAlpha().raw().toBuffer();
+      const data = await sharp(readFileSync(f.path))
+        .resize(16, 16, { fit: 'fill' })
+        .removeAlpha()
+        .raw()
+        .toBuffer();
       for (let j = 0; j < dim; j++) x[i * dim + j] = data[j] / 255;
     }),
   );
@@ -95,13 +99,17 @@ async function waitFor(client, rebuildId) {
 async function main() {
   const corpus = resolve(opts.corpus);
   if (!existsSync(join(corpus, 'articles.csv')) || !existsSync(join(corpus, 'images'))) {
-    console.error(`quality benchmark: no labelled corpus at ${corpus} (images/0XX/<id>.jpg + articles.csv); pass --corpus`);
+    console.error(
+      `quality benchmark: no labelled corpus at ${corpus} (images/0XX/<id>.jpg + articles.csv); pass --corpus`,
+    );
     process.exit(2);
   }
   const machine = machineFacts();
   log(`machine: ${machine.nproc} cpus (${machine.cpuModel}), load ${machine.loadavg.join(' ')}`);
   const files = corpusFiles(corpus);
-  const labelsRead = await readArticleLabels([readFileSync(join(corpus, 'articles.csv'))], { file: 'articles.csv' });
+  const labelsRead = await readArticleLabels([readFileSync(join(corpus, 'articles.csv'))], {
+    file: 'articles.csv',
+  });
   log(`corpus: ${files.length} images in ${corpus}`);
   const rows = [];
   const thumb = await thumbnailReport(files, labelsRead);
@@ -156,21 +164,42 @@ async function main() {
   const chance = {
     method: 'chance',
     values: COLUMNS.map(([label]) => {
-      const column = { type: 'product_type_name', group: 'product_group_name', colour: 'colour_group_name', appearance: 'graphical_appearance_name' }[label.split('@')[0]];
+      const column = {
+        type: 'product_type_name',
+        group: 'product_group_name',
+        colour: 'colour_group_name',
+        appearance: 'graphical_appearance_name',
+      }[label.split('@')[0]];
       return column ? thumb.labels.find((l) => l.column === column)?.chance : undefined;
     }),
   };
   const header = ['method', ...COLUMNS.map(([l]) => l)];
-  const body = [chance, ...rows.map((r) => ({ method: r.method, values: COLUMNS.map(([, f]) => f(r.report)) }))].map(
-    (r) => [r.method, ...r.values.map((v) => (v === undefined ? '—' : v.toFixed(3)))],
+  const body = [
+    chance,
+    ...rows.map((r) => ({ method: r.method, values: COLUMNS.map(([, f]) => f(r.report)) })),
+  ].map((r) => [r.method, ...r.values.map((v) => (v === undefined ? '—' : v.toFixed(3)))]);
+  printMarkdownTable(
+    `Neighbour quality on ${files.length} labelled photos (${corpus}); ${thumb.siblings?.articles ?? 0} articles have a colour variant`,
+    header,
+    body,
   );
-  console.log(`\nNeighbour quality on ${files.length} labelled photos (${corpus}); ${thumb.siblings?.articles ?? 0} articles have a colour variant`);
-  console.log(`| ${header.join(' | ')} |`);
-  console.log(`|${header.map(() => '---').join('|')}|`);
-  for (const b of body) console.log(`| ${b.join(' | ')} |`);
-  console.log('');
-  console.log('Cost (this run, this box): ' + runs.map((r) => `${r.variant}: embed ${r.embedS.toFixed(1)} s (${r.cached} cached), neighbours ${r.neighboursS.toFixed(1)} s`).join('; '));
-  const path = writeResult('quality', { bench: 'quality', corpus, machine, thumbnail: thumb, runs, machineEnd: machineFacts() });
+  console.log(
+    'Cost (this run, this box): ' +
+      runs
+        .map(
+          (r) =>
+            `${r.variant}: embed ${r.embedS.toFixed(1)} s (${r.cached} cached), neighbours ${r.neighboursS.toFixed(1)} s`,
+        )
+        .join('; '),
+  );
+  const path = writeResult('quality', {
+    bench: 'quality',
+    corpus,
+    machine,
+    thumbnail: thumb,
+    runs,
+    machineEnd: machineFacts(),
+  });
   log(`result written to ${path}`);
 }
 

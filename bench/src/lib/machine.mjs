@@ -95,6 +95,11 @@ export function printTable(title, rows) {
     r.target ?? '',
     r.pass === undefined ? '' : r.pass ? 'PASS' : 'FAIL',
   ]);
+  printMarkdownTable(title, header, body);
+}
+
+/** Prints `title`, then a Markdown table with padded columns (paste-able into docs/benchmarks.md). */
+export function printMarkdownTable(title, header, body) {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => String(b[i]).length)));
   const line = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
   console.log(`\n${title}`);

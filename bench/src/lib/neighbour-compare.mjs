@@ -9,6 +9,8 @@
  * a and b: { ids: Int32Array, scores: Float32Array } over the same `rows` rows of k each.
  * Returns counts, the largest |score difference| at equal positions and up to 3 example rows.
  */
+import { printMarkdownTable } from './machine.mjs';
+
 export function compareNeighbourTables(a, b, rows, k, eps) {
   if (a.ids.length !== rows * k || b.ids.length !== rows * k) throw new Error('tables of different sizes');
   let exactRows = 0;
@@ -77,11 +79,5 @@ export function printKernelTable(title, rows) {
     r.cpuS.toFixed(1),
     r.wallOverPhysical.toFixed(2),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => String(b[i]).length)));
-  const line = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
-  console.log(`\n${title}`);
-  console.log(line(header));
-  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const b of body) console.log(line(b));
-  console.log('');
+  printMarkdownTable(title, header, body);
 }

@@ -10,6 +10,15 @@ export const QUALITY_LABEL_COLUMNS = [
 ] as const;
 export type QualityLabelColumn = (typeof QUALITY_LABEL_COLUMNS)[number];
 
+/** How the report names each label column to people (status, gallery, summaries). */
+export const QUALITY_LABEL_NAMES: Readonly<Record<QualityLabelColumn, string>> = {
+  product_type_name: 'product type',
+  product_group_name: 'product group',
+  colour_group_name: 'colour',
+  graphical_appearance_name: 'appearance',
+  product_code: 'product code',
+};
+
 /** Neighbour ranks the report is given at (those up to the rebuild's `k`). */
 export const QUALITY_KS = [1, 5, 10, 20] as const;
 

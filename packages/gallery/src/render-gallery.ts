@@ -1,4 +1,4 @@
-import type { NeighbourQualityReport } from '@lookalike/core';
+import { type NeighbourQualityReport, QUALITY_LABEL_NAMES } from '@lookalike/core';
 import type {
   GalleryArticle,
   GalleryCustomer,
@@ -90,14 +90,6 @@ function realDataSection(real: GalleryRealData): string {
 <table class="real-data"><tr><th>on the real data</th><th>MAP@12 validation</th><th>MAP@12 Kaggle</th><th>source</th></tr>${rows}</table>`;
 }
 
-const QUALITY_LABELS: Record<string, string> = {
-  product_type_name: 'product type',
-  product_group_name: 'product group',
-  colour_group_name: 'colour',
-  graphical_appearance_name: 'graphical appearance',
-  product_code: 'product code',
-};
-
 /** How often the neighbours share the article's labels, beside chance, and colour-variant recall. */
 function qualitySection(report: NeighbourQualityReport): string {
   const head = report.ks.map((k) => `<th>top ${k}</th>`).join('');
@@ -106,7 +98,7 @@ function qualitySection(report: NeighbourQualityReport): string {
   const rows = report.labels
     .map(
       (l) =>
-        `<tr data-label="${escapeHtml(l.column)}"><td>same ${escapeHtml(QUALITY_LABELS[l.column] ?? l.column)}</td>${cells(l.shareAt)}<td>${l.chance.toFixed(3)}</td></tr>`,
+        `<tr data-label="${escapeHtml(l.column)}"><td>same ${escapeHtml(QUALITY_LABEL_NAMES[l.column])}</td>${cells(l.shareAt)}<td>${l.chance.toFixed(3)}</td></tr>`,
     )
     .join('');
   const siblings =

@@ -1,12 +1,4 @@
-import type { NeighbourQualityReport } from '@lookalike/core';
-
-const LABEL_NAMES: Record<string, string> = {
-  product_type_name: 'product type',
-  product_group_name: 'product group',
-  colour_group_name: 'colour',
-  graphical_appearance_name: 'appearance',
-  product_code: 'product code',
-};
+import { type NeighbourQualityReport, QUALITY_LABEL_NAMES } from '@lookalike/core';
 
 /**
  * The neighbour-quality report as text lines: for each label, the share of top-k neighbours with the article's
@@ -20,7 +12,7 @@ export function renderQualityTable(report: NeighbourQualityReport, indent = ''):
   ];
   for (const label of report.labels) {
     lines.push(
-      `${indent}${(LABEL_NAMES[label.column] ?? label.column).padEnd(22)}${ks.map((k) => cell(label.shareAt[String(k)])).join('')}${label.chance.toFixed(3)}`,
+      `${indent}${QUALITY_LABEL_NAMES[label.column].padEnd(22)}${ks.map((k) => cell(label.shareAt[String(k)])).join('')}${label.chance.toFixed(3)}`,
     );
   }
   const siblings = report.siblings;
