@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,8 +43,17 @@ describe('lookalike demo', () => {
         expect({ method: m, hybridAbove: at('hybrid') > at(m) }).toEqual({ method: m, hybridAbove: true });
       }
       expect(stdout).toMatch(/^submission\.csv, the API and the gallery: hybrid$/m);
+      // The demo rebuild measures its neighbours against the sample's labels: each share beside chance, and the
+      // sample's images are drawn from those labels, so the neighbours agree far above chance.
+      expect(stdout).toMatch(/^quality {2}neighbours against the labels of articles\.csv \(600 articles\):$/m);
+      const type = /^\s+product type\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)$/m.exec(stdout);
+      expect(type).not.toBeNull();
+      const [at1, , at10, , chance] = type!.slice(1).map(Number);
+      expect(at10!).toBeGreaterThan(2 * chance!);
+      expect(at1!).toBeGreaterThanOrEqual(at10!);
       const gallery = /^gallery\s+(\S+index\.html)$/m.exec(stdout)?.[1];
       expect(gallery && existsSync(gallery)).toBe(true);
+      expect(readFileSync(gallery!, 'utf8')).toContain('<h2>Neighbour quality</h2>');
       expect(existsSync(join(work, '.lookalike', 'sample', 'sample.json'))).toBe(true);
     } finally {
       await rm(work, { recursive: true, force: true });

@@ -22,6 +22,8 @@ export interface FollowOptions {
   maxUnreachableMs?: number;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
+  /** Include the quality and evaluation tables in the final summary (default true). */
+  results?: boolean;
 }
 
 const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
@@ -105,7 +107,7 @@ export async function followRebuild(options: FollowOptions): Promise<RebuildStat
       if (!options.json) {
         if (options.tty) out.write(eraseLines(drawn));
         else println(out);
-        println(out, renderStatusSummary(status, { palette, now: now() }));
+        println(out, renderStatusSummary(status, { palette, now: now(), results: options.results }));
       }
       return status;
     }

@@ -94,6 +94,10 @@ describe('renderStatusSummary', () => {
     expect(text).toMatch(/^evaluation$/m);
     expect(text).toMatch(/^hybrid\s+0\.10360\s+0\.2346/m);
     expect(renderStatusSummary(completedStatus(), { palette: plain, now })).not.toMatch(/^evaluation$/m);
+    // Without results (the demo's status block, whose own summary prints them): neither table.
+    const brief = renderStatusSummary(done, { palette: plain, now, results: false });
+    expect(brief).not.toMatch(/^evaluation$/m);
+    expect(brief).not.toContain('hybrid');
   });
 
   it('shows the error and the job of a failed rebuild', () => {

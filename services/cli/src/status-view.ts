@@ -10,6 +10,8 @@ export interface ViewOptions {
   palette: Palette;
   /** Clock for running stages' elapsed time. */
   now?: number;
+  /** Include the neighbour-quality and evaluation tables (default true; the demo prints them in its own summary). */
+  results?: boolean;
 }
 
 /** Colours a rebuild status word. */
@@ -130,13 +132,14 @@ export function renderStatusSummary(status: RebuildStatusResponse, options: View
       `${label('pca')}${m.pca.inputDim} → ${m.pca.dims} dims, explained variance ${formatPercent(m.pca.explainedVarianceRatio)} (fit on ${formatCount(m.pca.sampled)} rows${leading ? `; leading ${leading}` : ''})`,
     );
   }
-  if (m.quality !== undefined) {
+  const results = options.results ?? true;
+  if (results && m.quality !== undefined) {
     lines.push(
       `${label('quality')}neighbours against the labels of articles.csv (${formatCount(m.quality.labelled)} articles):`,
     );
     lines.push(...renderQualityTable(m.quality, ' '.repeat(9)));
   }
-  if (m.recommend?.methods) {
+  if (results && m.recommend?.methods) {
     lines.push(p.bold('evaluation'));
     lines.push(...renderEvaluationTable({ spec: m.spec, recommend: m.recommend }));
   }

@@ -101,6 +101,8 @@ async function runDemo(ctx: CliContext, flags: DemoFlags): Promise<number> {
       err: ctx.stderr,
       palette: err,
       tty: Boolean((ctx.stderr as { isTTY?: boolean }).isTTY),
+      // The closing summary below prints the quality and evaluation tables once.
+      results: false,
     });
     const manifest = status.manifest;
     if (manifest.status !== 'completed') {
