@@ -7,7 +7,6 @@ import type { InferenceRuntime } from './inference-runtime';
 import { loadModelArtifacts } from './model-artifacts';
 import { createModelSource } from './model-loader';
 import { DEFAULT_MODEL } from './model-spec';
-import type { OnnxRuntime } from './onnx-runtime';
 import {
   decodeToRgb,
   preprocessVersion,
@@ -195,9 +194,9 @@ export class Embedder {
       requireModule: options.requireModule,
     });
     try {
-      const inputHeight = model.inputHeight ?? (runtime as Partial<OnnxRuntime>).inputHeight ?? 224;
-      const inputWidth = model.inputWidth ?? (runtime as Partial<OnnxRuntime>).inputWidth ?? 224;
-      const outputNode = model.outputNode ?? (runtime as Partial<OnnxRuntime>).outputName ?? 'output';
+      const inputHeight = model.inputHeight ?? runtime.inputHeight ?? 224;
+      const inputWidth = model.inputWidth ?? runtime.inputWidth ?? 224;
+      const outputNode = model.outputNode ?? runtime.outputName ?? 'output';
       const preprocess = resolvePreprocessOptions({
         ...options.preprocess,
         width: inputWidth,

@@ -11,6 +11,13 @@ export interface InferenceRuntime {
   readonly provider: string;
   /** Whether inference runs on a GPU. */
   readonly gpu: boolean;
+  /**
+   * What the runtime read from the model itself, when the embedder could not know it beforehand (an `.onnx`
+   * file): the input's height and width, and the output holding the embedding.
+   */
+  readonly inputHeight?: number;
+  readonly inputWidth?: number;
+  readonly outputName?: string;
   run(batch: Float32Array, n: number): Promise<Float32Array>;
   dispose(): Promise<void>;
 }

@@ -50,7 +50,7 @@ export function runtimeCandidates(choice: BackendChoice, cudaInstalled: boolean)
   }
 }
 
-/** A candidate could not be used; `skip` = normal absence (no GPU binding installed), not worth a warning. */
+/** A candidate could not be used; `quiet` = a normal absence (no GPU binding installed), not worth a warning. */
 class Unavailable extends Error {
   constructor(
     message: string,
