@@ -14,8 +14,8 @@ export class TfjsRuntime implements InferenceRuntime {
   constructor(
     private readonly graph: tf.GraphModel,
     private readonly outputNode: string,
-    private readonly inputHeight: number,
-    private readonly inputWidth: number,
+    private readonly height: number,
+    private readonly width: number,
     info: TfjsBackendInfo,
   ) {
     this.backend = info.name;
@@ -25,7 +25,7 @@ export class TfjsRuntime implements InferenceRuntime {
 
   async run(batch: Float32Array, n: number): Promise<Float32Array> {
     const out = tf.tidy(() => {
-      const x = tf.tensor4d(batch, [n, this.inputHeight, this.inputWidth, 3], 'float32');
+      const x = tf.tensor4d(batch, [n, this.height, this.width, 3], 'float32');
       const y = this.graph.execute(x, this.outputNode);
       if (Array.isArray(y)) throw new Error(`output node '${this.outputNode}' yielded several tensors`);
       return y.reshape([n, -1]);
