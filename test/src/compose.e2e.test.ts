@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { ProcessGroup, waitForHealthy } from '@lookalike/cli';
-import { ENV, QUEUES, generateApiToken, sha256Hex, type Manifest } from '@lookalike/core';
+import { ENV, QUEUES, generateApiToken, sha256Hex } from '@lookalike/core';
 import {
   freePort,
   startRedisServer,
@@ -28,6 +28,7 @@ import {
   readDockerfile,
   type Env,
 } from './infra/deployment-files';
+import { api, type ApiTarget, waitForRebuild } from './helpers';
 
 const run = promisify(execFile);
 
@@ -148,13 +149,7 @@ describe('the compose deployment, as processes on loopback', () => {
     await rm(tmp, { recursive: true, force: true });
   });
 
-  const api = async <T>(path: string, init?: RequestInit): Promise<{ status: number; body: T }> => {
-    const res = await fetch(`${apiUrl}${path}`, {
-      ...init,
-      headers: { 'content-type': 'application/json', authorization: auth, ...(init?.headers ?? {}) },
-    });
-    return { status: res.status, body: (await res.json()) as T };
-  };
+  const target = (): ApiTarget => ({ url: apiUrl, headers: { authorization: auth } });
 
   it('passes the image health check in every process', async () => {
     for (const { name, env } of started) {
@@ -167,7 +162,7 @@ describe('the compose deployment, as processes on loopback', () => {
 
   it('completes a rebuild with transactions', async () => {
     const bucket = new URL(started[0]!.env[ENV.storageUrl]!).hostname;
-    const submitted = await api<{ rebuildId: string }>('/rebuilds', {
+    const submitted = await api<{ rebuildId: string }>(target(), '/rebuilds', {
       method: 'POST',
       body: JSON.stringify({
         id: 'compose-1',
@@ -181,13 +176,8 @@ describe('the compose deployment, as processes on loopback', () => {
       }),
     });
     expect(submitted.status).toBe(202);
-    let manifest: Manifest | undefined;
-    const deadline = Date.now() + 150_000;
-    while (Date.now() < deadline) {
-      manifest = (await api<{ manifest: Manifest }>('/rebuilds/compose-1')).body.manifest;
-      if (manifest.status !== 'running') break;
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    // The shared poll: it waits out a status that is not yet 200 (it raced the submit once).
+    const { manifest } = await waitForRebuild(target(), 'compose-1', 150_000);
     expect(manifest?.error).toBeUndefined();
     expect(manifest?.status).toBe('completed');
     expect(manifest!.counts).toMatchObject({ planned: 120, embedded: 120, failed: 0 });
