@@ -4,8 +4,7 @@ import { join, relative } from 'node:path';
 import {
   LOCAL_SERVICES,
   ProcessGroup,
-  serviceEntry,
-  SINGLE_THREAD_ENV,
+  serviceProcess,
   findRepoRoot,
   type LocalServiceName,
 } from '@lookalike/cli';
@@ -155,17 +154,7 @@ export class FaultStack {
     const name = `${service}-${n}`;
     const port = await freePort();
     if (service === 'producer') this.producerUrls.set(name, `http://127.0.0.1:${port}`);
-    this.group.start({
-      name,
-      command: process.execPath,
-      args: [serviceEntry(this.repoRoot, service)],
-      cwd: this.repoRoot,
-      env: {
-        ...this.baseEnv,
-        ...(service === 'indexer' ? SINGLE_THREAD_ENV : {}),
-        LOOKALIKE_HTTP_PORT: String(port),
-      },
-    });
+    this.group.start(serviceProcess({ repoRoot: this.repoRoot, service, name, port, env: this.baseEnv }));
     return name;
   }
 

@@ -2,6 +2,8 @@ import { connect } from 'node:net';
 import { existsSync } from 'node:fs';
 import { pingRedis, startRedisServer } from './redis-server';
 import { startS3Server } from './s3-server';
+import { spawnServer } from './child-server';
+import { waitFor } from './wait-for';
 import { startTestServers } from './test-environment';
 
 function portOpen(port: number): Promise<boolean> {
@@ -41,6 +43,20 @@ describe('local servers', () => {
 
   it('reports a clear error when the redis binary is missing', async () => {
     await expect(startRedisServer({ binary: '/nonexistent/redis-server' })).rejects.toThrow(/redis-server/);
+  });
+
+  it('reports the exit and last output of a server that exits before it is ready', async () => {
+    await expect(
+      spawnServer({
+        name: 'quitter',
+        command: process.execPath,
+        args: ['-e', 'console.error("bad config: no port"); process.exit(2)'],
+        port: 1,
+        dir: '/nonexistent',
+        removeDirOnStop: false,
+        ready: (signal) => waitFor(async () => false, 10_000, 'quitter', signal),
+      }),
+    ).rejects.toThrow('quitter exited early (code 2, signal null): bad config: no port');
   });
 
   it('startTestServers exposes the environment for integration tests', async () => {

@@ -3,7 +3,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port';
-import { spawnServer, waitFor, type ChildServer } from './child-server';
+import { spawnServer, type ChildServer } from './child-server';
+import { waitFor } from './wait-for';
 
 export interface RedisServerOptions {
   /** Port to listen on; a free one by default. */
@@ -44,15 +45,24 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'lookalike-redis-')));
   const binary = options.binary ?? process.env.REDIS_SERVER_BIN ?? 'redis-server';
   const args = [
-    '--bind', '127.0.0.1',
-    '--port', String(port),
-    '--dir', dir,
-    '--save', '',
-    '--appendonly', options.appendOnly ? 'yes' : 'no',
-    '--maxmemory-policy', 'noeviction',
-    '--protected-mode', 'yes',
-    '--daemonize', 'no',
-    '--loglevel', 'warning',
+    '--bind',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--appendonly',
+    options.appendOnly ? 'yes' : 'no',
+    '--maxmemory-policy',
+    'noeviction',
+    '--protected-mode',
+    'yes',
+    '--daemonize',
+    'no',
+    '--loglevel',
+    'warning',
   ];
   const server = await spawnServer({
     name: 'redis-server',

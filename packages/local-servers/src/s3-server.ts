@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { request } from 'node:http';
 import { freePort } from './free-port';
-import { spawnServer, waitFor, type ChildServer } from './child-server';
+import { spawnServer, type ChildServer } from './child-server';
+import { waitFor } from './wait-for';
 
 export interface S3ServerOptions {
   port?: number;

@@ -23,7 +23,10 @@ export interface TestServers {
 
 /** Starts a real Redis and a real S3 endpoint on free loopback ports, each in its own temp dir. */
 export async function startTestServers(): Promise<TestServers> {
-  const [redis, s3] = await Promise.allSettled([startRedisServer(), startS3Server({ buckets: [TEST_BUCKET] })]);
+  const [redis, s3] = await Promise.allSettled([
+    startRedisServer(),
+    startS3Server({ buckets: [TEST_BUCKET] }),
+  ]);
   if (redis.status === 'rejected' || s3.status === 'rejected') {
     if (redis.status === 'fulfilled') await redis.value.stop();
     if (s3.status === 'fulfilled') await s3.value.stop();

@@ -3,20 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fakeRepo } from '../test/fake-services';
-import { Sink } from '../test/fixtures';
+import { Sink, until } from '../test/fixtures';
 import { runCli } from './program';
-
-function until(predicate: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const tick = () => {
-      if (predicate()) return resolve();
-      if (Date.now() > deadline) return reject(new Error('condition not met in time'));
-      setTimeout(tick, 20);
-    };
-    tick();
-  });
-}
 
 describe('lookalike local', () => {
   it('runs the stack, prints tagged logs and the API URL, and stops on SIGINT', async () => {
@@ -46,7 +34,7 @@ describe('lookalike local', () => {
         ],
         { env: { NO_COLOR: '1' }, cwd: work, stdout, stderr, signals, repoRoot },
       );
-      await until(() => stderr.text.includes('all 3 workers ready'));
+      await until(() => stderr.text.includes('all 3 workers ready'), 15_000);
       expect(stderr.text).toMatch(
         /API ready at http:\/\/127\.0\.0\.1:\d+ {2}\(redis redis:\/\/127\.0\.0\.1:1, storage file:\/\/.*\/store\)/,
       );

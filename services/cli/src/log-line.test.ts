@@ -1,5 +1,4 @@
 import { createPalette, stripAnsi } from './colors';
-import { LineSplitter } from './line-splitter';
 import { createLogPrinter, describeProcessEvent } from './log-printer';
 import { formatField, renderLogLine } from './log-line';
 import { Sink } from '../test/fixtures';
@@ -71,27 +70,6 @@ describe('renderLogLine', () => {
     ]) {
       expect(renderLogLine(line, plain)).toBe(line);
     }
-  });
-});
-
-describe('LineSplitter', () => {
-  it('emits whole lines across chunks, strips \\r, and flushes the rest', () => {
-    const lines: string[] = [];
-    const splitter = new LineSplitter((l) => lines.push(l));
-    splitter.push('a\nb');
-    splitter.push('c\r\n\nd');
-    expect(lines).toEqual(['a', 'bc', '']);
-    splitter.flush();
-    expect(lines).toEqual(['a', 'bc', '', 'd']);
-    splitter.flush();
-    expect(lines).toHaveLength(4);
-  });
-
-  it('cuts runaway lines', () => {
-    const lines: string[] = [];
-    const splitter = new LineSplitter((l) => lines.push(l), 4);
-    splitter.push('abcdefghij');
-    expect(lines).toEqual(['abcd', 'efgh']);
   });
 });
 

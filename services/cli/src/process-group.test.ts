@@ -1,19 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { ProcessGroup, type ProcessEvent } from './process-group';
+import { until } from '../test/fixtures';
 
 const node = process.execPath;
-
-function until(predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const tick = () => {
-      if (predicate()) return resolve();
-      if (Date.now() > deadline) return reject(new Error('condition not met in time'));
-      setTimeout(tick, 20);
-    };
-    tick();
-  });
-}
 
 /** A node process that prints, then stays up until SIGTERM (printing on its way out). */
 const LONG_RUNNING = `

@@ -1,18 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { LineSplitter } from './line-splitter';
+import {
+  spawnProcess,
+  type OutputStreamName,
+  type SpawnedProcess,
+  type SpawnSpec,
+} from '@lookalike/local-servers';
+
+export type { OutputStreamName } from '@lookalike/local-servers';
 
 /** One process to run and keep running. */
-export interface ProcessSpec {
+export interface ProcessSpec extends Pick<SpawnSpec, 'command' | 'args' | 'env' | 'cwd'> {
   /** Unique name, e.g. `embedder-1`: the tag of its log lines. */
   name: string;
-  command: string;
-  args?: string[];
-  /** The full environment of the process (merge `process.env` yourself). */
-  env?: NodeJS.ProcessEnv;
-  cwd?: string;
 }
-
-export type OutputStreamName = 'stdout' | 'stderr';
 
 export type ProcessEvent =
   | { type: 'started'; name: string; pid: number; restarts: number }
@@ -63,55 +62,20 @@ export interface ProcessInfo {
 
 interface Supervised {
   spec: ProcessSpec;
-  child: ChildProcess | undefined;
+  /** The current (or last) run; undefined before the first. */
+  run: SpawnedProcess | undefined;
+  /** Resolves once the current run has ended and its exit been reported. */
   exited: Promise<void>;
   restarts: number;
   gaveUp: boolean;
   restartTimer: NodeJS.Timeout | undefined;
   recent: string[];
-  /** Output of the current (or last) run only. */
-  lastRun: string[];
-}
-
-const CLOSE_GRACE_MS = 1000;
-
-/** Every live child of every group in this process, killed if this process exits without stopping them. */
-const liveChildren = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const child of liveChildren) killTree(child, 'SIGKILL');
-  });
-}
-
-function isRunning(child: ChildProcess | undefined): child is ChildProcess {
-  return (
-    child !== undefined && child.exitCode === null && child.signalCode === null && child.pid !== undefined
-  );
-}
-
-/** Signals a detached child's whole process group (sandboxed job processors included), else the child. */
-function killTree(child: ChildProcess, signal: NodeJS.Signals, detached = true): void {
-  if (child.pid === undefined) return;
-  try {
-    if (detached) process.kill(-child.pid, signal);
-    else child.kill(signal);
-  } catch {
-    try {
-      child.kill(signal);
-    } catch {
-      // already gone
-    }
-  }
 }
 
 /**
- * Runs named OS processes, forwards their output line by line, restarts one that exits
- * unexpectedly (after `restartDelayMs`, at most `maxRestarts` times), and stops them all
- * gracefully: SIGTERM, wait, SIGKILL after `stopTimeoutMs`.
+ * Runs named OS processes (started with local-servers' `spawnProcess`), forwards their output line
+ * by line, restarts one that exits unexpectedly (after `restartDelayMs`, at most `maxRestarts`
+ * times), and stops them all gracefully: SIGTERM, wait, SIGKILL after `stopTimeoutMs`.
  */
 export class ProcessGroup {
   private readonly procs = new Map<string, Supervised>();
@@ -128,7 +92,6 @@ export class ProcessGroup {
     this.stopTimeoutMs = options.stopTimeoutMs ?? 75_000;
     this.detached = options.detached ?? true;
     this.keepLines = options.keepLines ?? 200;
-    installExitHook();
   }
 
   /** Starts a process. Names must be unique within the group. */
@@ -137,13 +100,12 @@ export class ProcessGroup {
     if (this.procs.has(spec.name)) throw new Error(`a process named ${spec.name} is already in the group`);
     const proc: Supervised = {
       spec,
-      child: undefined,
+      run: undefined,
       exited: Promise.resolve(),
       restarts: 0,
       gaveUp: false,
       restartTimer: undefined,
       recent: [],
-      lastRun: [],
     };
     this.procs.set(spec.name, proc);
     this.spawn(proc);
@@ -151,13 +113,16 @@ export class ProcessGroup {
 
   /** Name and current pid of every process (pids change when a process is restarted). */
   get processes(): ProcessInfo[] {
-    return [...this.procs.values()].map((p) => ({
-      name: p.spec.name,
-      pid: isRunning(p.child) ? p.child.pid : undefined,
-      running: isRunning(p.child),
-      restarts: p.restarts,
-      gaveUp: p.gaveUp,
-    }));
+    return [...this.procs.values()].map((p) => {
+      const running = p.run?.running === true;
+      return {
+        name: p.spec.name,
+        pid: running ? p.run!.pid : undefined,
+        running,
+        restarts: p.restarts,
+        gaveUp: p.gaveUp,
+      };
+    });
   }
 
   /** The last output lines of a process, across its restarts. */
@@ -167,7 +132,7 @@ export class ProcessGroup {
 
   /** The last output lines of a process's current (or last) run: why it failed to start. */
   lastRunOutput(name: string): string[] {
-    return [...(this.procs.get(name)?.lastRun ?? [])];
+    return this.procs.get(name)?.run?.output() ?? [];
   }
 
   /**
@@ -175,10 +140,7 @@ export class ProcessGroup {
    * stopping, its exit counts as unexpected and it is restarted. False when it is not running.
    */
   signal(name: string, signal: NodeJS.Signals = 'SIGTERM'): boolean {
-    const child = this.procs.get(name)?.child;
-    if (!isRunning(child)) return false;
-    child.kill(signal);
-    return true;
+    return this.procs.get(name)?.run?.signal(signal) ?? false;
   }
 
   /** Stops every process: SIGTERM, then SIGKILL to those still running after `stopTimeoutMs`. Idempotent. */
@@ -186,20 +148,10 @@ export class ProcessGroup {
     this.stopping ??= (async () => {
       const waits: Promise<void>[] = [];
       for (const proc of this.procs.values()) {
-        if (proc.restartTimer) clearTimeout(proc.restartTimer);
-        proc.restartTimer = undefined;
-        const child = proc.child;
-        if (!isRunning(child)) continue;
-        child.kill('SIGTERM');
-        waits.push(
-          new Promise<void>((resolve) => {
-            const timer = setTimeout(() => killTree(child, 'SIGKILL', this.detached), this.stopTimeoutMs);
-            void proc.exited.then(() => {
-              clearTimeout(timer);
-              resolve();
-            });
-          }),
-        );
+        this.cancelRestart(proc);
+        if (!proc.run?.running) continue;
+        void proc.run.stop(this.stopTimeoutMs);
+        waits.push(proc.exited);
       }
       await Promise.all(waits);
     })();
@@ -209,9 +161,8 @@ export class ProcessGroup {
   /** SIGKILLs every process (and its process group) now: the answer to a second Ctrl-C. */
   kill(): void {
     for (const proc of this.procs.values()) {
-      if (proc.restartTimer) clearTimeout(proc.restartTimer);
-      proc.restartTimer = undefined;
-      if (isRunning(proc.child)) killTree(proc.child, 'SIGKILL', this.detached);
+      this.cancelRestart(proc);
+      proc.run?.kill('SIGKILL');
     }
     this.stopping ??= Promise.all([...this.procs.values()].map((p) => p.exited)).then(() => undefined);
   }
@@ -220,60 +171,35 @@ export class ProcessGroup {
     this.options.onEvent?.(event);
   }
 
+  private cancelRestart(proc: Supervised): void {
+    if (proc.restartTimer) clearTimeout(proc.restartTimer);
+    proc.restartTimer = undefined;
+  }
+
   private spawn(proc: Supervised): void {
     const { spec } = proc;
-    const child = spawn(spec.command, spec.args ?? [], {
-      env: spec.env ?? process.env,
+    const run = spawnProcess({
+      command: spec.command,
+      args: spec.args,
+      env: spec.env,
       cwd: spec.cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
       detached: this.detached,
+      keepLines: this.keepLines,
+      onLine: (line, stream) => {
+        proc.recent.push(line);
+        if (proc.recent.length > this.keepLines) proc.recent.shift();
+        this.options.onLine?.(spec.name, line, stream);
+      },
     });
-    proc.child = child;
-    proc.lastRun = [];
-    liveChildren.add(child);
-    for (const streamName of ['stdout', 'stderr'] as const) {
-      const stream = child[streamName];
-      if (!stream) continue;
-      stream.setEncoding('utf8');
-      const splitter = new LineSplitter((line) => {
-        for (const kept of [proc.recent, proc.lastRun]) {
-          kept.push(line);
-          if (kept.length > this.keepLines) kept.shift();
-        }
-        this.options.onLine?.(spec.name, line, streamName);
-      });
-      stream.on('data', (chunk: string) => splitter.push(chunk));
-      stream.on('end', () => splitter.flush());
-      stream.on('error', () => undefined);
-    }
-    proc.exited = new Promise<void>((resolve) => {
-      let ended = false;
-      const onEnd = (code: number | null, signal: NodeJS.Signals | null, error?: Error) => {
-        if (ended) return;
-        ended = true;
-        liveChildren.delete(child);
-        if (error) this.emit({ type: 'spawn-error', name: spec.name, error });
-        const expected = this.stopping !== undefined;
-        this.emit({ type: 'exited', name: spec.name, pid: child.pid, code, signal, expected });
-        resolve();
-        if (!expected) this.scheduleRestart(proc);
-      };
-      // 'close' comes once the output pipes are drained too, so that a process's last lines are
-      // delivered before it is reported gone; wait for it at most CLOSE_GRACE_MS after 'exit'
-      // (a grandchild holding the pipes open must not hold up a restart or a stop).
-      child.once('exit', (code, signal) => {
-        const timer = setTimeout(() => onEnd(code, signal), CLOSE_GRACE_MS);
-        child.once('close', () => {
-          clearTimeout(timer);
-          onEnd(code, signal);
-        });
-      });
-      child.once('error', (error) => {
-        if (child.pid === undefined) onEnd(null, null, error);
-      });
+    proc.run = run;
+    proc.exited = run.exited.then(({ code, signal, error }) => {
+      if (error) this.emit({ type: 'spawn-error', name: spec.name, error });
+      const expected = this.stopping !== undefined;
+      this.emit({ type: 'exited', name: spec.name, pid: run.pid, code, signal, expected });
+      if (!expected) this.scheduleRestart(proc);
     });
-    if (child.pid !== undefined)
-      this.emit({ type: 'started', name: spec.name, pid: child.pid, restarts: proc.restarts });
+    if (run.pid !== undefined)
+      this.emit({ type: 'started', name: spec.name, pid: run.pid, restarts: proc.restarts });
   }
 
   private scheduleRestart(proc: Supervised): void {

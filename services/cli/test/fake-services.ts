@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LOCAL_SERVICES } from '../src/local-stack';
+import { LOCAL_SERVICES } from '../src/local-services';
 
 /**
  * Stand-in for a built service: answers /healthz on LOOKALIKE_HTTP_PORT with the environment it

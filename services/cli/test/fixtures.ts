@@ -1,4 +1,4 @@
-import type { Manifest } from '@lookalike/core';
+import { pollUntil, type Manifest } from '@lookalike/core';
 import type { RebuildStatusResponse } from '../src/api-types';
 
 /** A manifest as the orchestrator writes it, with overrides. */
@@ -168,4 +168,9 @@ export function recommendSummary(): NonNullable<Manifest['recommend']> {
       { name: 'same-product', map12: 0.0242, recall12: 0.0728, coverage: 0.5 },
     ],
   };
+}
+
+/** Resolves once `predicate()` holds (checked every 20 ms); rejects after `timeoutMs`. */
+export async function until(predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
+  await pollUntil(predicate, { timeoutMs, intervalMs: 20, timeoutMessage: 'condition not met in time' });
 }

@@ -12,6 +12,7 @@ import { startLocalStack, type LocalStack } from '../local-stack';
 import { println } from '../output';
 import { apiClient, type SetExitCode } from './rebuild';
 import { sampleOptions } from './sample';
+import { addStackOptions } from './stack-options';
 
 export interface DemoFlags {
   sample: string;
@@ -124,14 +125,14 @@ async function runDemo(ctx: CliContext, flags: DemoFlags): Promise<number> {
 }
 
 export function addDemoCommand(program: Command, ctx: CliContext, setExitCode: SetExitCode): void {
-  program
-    .command('demo')
-    .description(
-      'generate the demo sample if absent, run every service locally, rebuild it with recommendations, and summarise',
-    )
-    .option('--sample <dir>', 'sample folder', './.lookalike/sample')
-    .option('--storage <dir>', 'storage folder', './.lookalike/storage')
-    .option('--port <port>', "producer's HTTP port", '8080')
+  addStackOptions(
+    program
+      .command('demo')
+      .description(
+        'generate the demo sample if absent, run every service locally, rebuild it with recommendations, and summarise',
+      )
+      .option('--sample <dir>', 'sample folder', './.lookalike/sample'),
+  )
     .option('--keep-running', 'keep the services (and the dashboard) up after the summary')
     .action(async (flags: DemoFlags) => {
       setExitCode(await runDemo(ctx, flags));

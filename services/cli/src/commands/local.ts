@@ -5,8 +5,10 @@ import { EXIT, UsageError } from '../errors';
 import { createLogPrinter } from '../log-printer';
 import { println } from '../output';
 import { parseIntegerFlag } from '../submit-options';
+import { processNames } from '../local-services';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../local-stack';
 import type { SetExitCode } from './rebuild';
+import { addStackOptions } from './stack-options';
 
 export interface LocalFlags {
   embedders: string;
@@ -42,19 +44,6 @@ export function localStackOptions(flags: LocalFlags, cwd: string): LocalStackOpt
     ),
     ...(flags.redisUrl !== undefined ? { redisUrl: flags.redisUrl } : {}),
   };
-}
-
-function processNames(options: LocalStackOptions): string[] {
-  const names = ['producer'];
-  for (const [service, n] of [
-    ['embedder', options.embedders ?? 2],
-    ['reducer', options.reducers ?? 1],
-    ['indexer', options.indexers ?? 2],
-    ['recommender', options.recommenders ?? 1],
-  ] as const) {
-    for (let i = 1; i <= n; i++) names.push(`${service}-${i}`);
-  }
-  return names;
 }
 
 /** Runs the stack until SIGINT/SIGTERM; a second signal kills the processes at once. */
@@ -134,17 +123,17 @@ async function runLocal(ctx: CliContext, flags: LocalFlags): Promise<number> {
 
 /** `lookalike local`: the whole pipeline on this machine, one terminal. */
 export function addLocalCommand(program: Command, ctx: CliContext, setExitCode: SetExitCode): void {
-  program
-    .command('local')
-    .description(
-      'run Redis, the producer and the workers on this machine as separate processes (development, demo)',
-    )
-    .option('--embedders <n>', 'embedder processes', '2')
-    .option('--reducers <n>', 'reducer processes', '1')
-    .option('--indexers <n>', 'indexer processes', '2')
-    .option('--recommenders <n>', 'recommender processes', '1')
-    .option('--port <port>', "producer's HTTP port", '8080')
-    .option('--storage <dir>', 'storage folder (rebuild outputs)', './.lookalike/storage')
+  addStackOptions(
+    program
+      .command('local')
+      .description(
+        'run Redis, the producer and the workers on this machine as separate processes (development, demo)',
+      )
+      .option('--embedders <n>', 'embedder processes', '2')
+      .option('--reducers <n>', 'reducer processes', '1')
+      .option('--indexers <n>', 'indexer processes', '2')
+      .option('--recommenders <n>', 'recommender processes', '1'),
+  )
     .option('--redis-url <url>', 'use this Redis instead of starting one in <storage>/../redis')
     .option('--raw-logs', 'print the services’ JSON log lines as they are')
     .option(
