@@ -44,25 +44,17 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   const port = options.port ?? (await freePort());
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'lookalike-redis-')));
   const binary = options.binary ?? process.env.REDIS_SERVER_BIN ?? 'redis-server';
+  // prettier-ignore
   const args = [
-    '--bind',
-    '127.0.0.1',
-    '--port',
-    String(port),
-    '--dir',
-    dir,
-    '--save',
-    '',
-    '--appendonly',
-    options.appendOnly ? 'yes' : 'no',
-    '--maxmemory-policy',
-    'noeviction',
-    '--protected-mode',
-    'yes',
-    '--daemonize',
-    'no',
-    '--loglevel',
-    'warning',
+    '--bind', '127.0.0.1',
+    '--port', String(port),
+    '--dir', dir,
+    '--save', '',
+    '--appendonly', options.appendOnly ? 'yes' : 'no',
+    '--maxmemory-policy', 'noeviction',
+    '--protected-mode', 'yes',
+    '--daemonize', 'no',
+    '--loglevel', 'warning',
   ];
   const server = await spawnServer({
     name: 'redis-server',
