@@ -1,6 +1,6 @@
 import * as os from 'node:os';
 import { types } from 'node:util';
-import { crc32 } from '@lookalike/core';
+import { framedFormat } from '@lookalike/core';
 import { AnnFormatError, AnnInputError } from './errors';
 import type { NeighbourTable } from './neighbour-table';
 
@@ -19,12 +19,28 @@ import type { NeighbourTable } from './neighbour-table';
  *   32      rows*k*4    ids, int32, row-major
  *   ...     rows*k*4    scores, float32, row-major
  *   end-4   4           CRC-32 (zlib) of every byte before it
+ *
+ * (core's framed codec: magic, version, typed header fields, payload, CRC-32.)
  */
 export const NEIGHBOUR_TABLE_MAGIC = 'LKNT';
 export const NEIGHBOUR_TABLE_VERSION = 1;
 const HEADER_BYTES = 32;
-const TRAILER_BYTES = 4;
 const littleEndian = os.endianness() === 'LE';
+
+const frame = framedFormat({
+  format: 'neighbour table',
+  magic: NEIGHBOUR_TABLE_MAGIC,
+  version: NEIGHBOUR_TABLE_VERSION,
+  headerBytes: HEADER_BYTES,
+  fields: {
+    headerBytes: { at: 6, type: 'u16' },
+    rows: { at: 8, type: 'u32' },
+    k: { at: 12, type: 'u32' },
+    firstRow: { at: 16, type: 'u32' },
+    payloadBytes: { at: 20, type: 'u32' },
+  },
+  error: (e) => new AnnFormatError(e.message, { cause: e }),
+});
 
 /** Serialises a neighbour table (checksummed; see the format above). */
 export function encodeNeighbourTable(table: NeighbourTable): Buffer {
@@ -46,18 +62,11 @@ export function encodeNeighbourTable(table: NeighbourTable): Buffer {
   }
   const payload = n * 8;
   if (payload > 0xffffffff) throw new AnnInputError(`table too large (${payload} payload bytes)`);
-  const buf = Buffer.alloc(HEADER_BYTES + payload + TRAILER_BYTES);
-  buf.write(NEIGHBOUR_TABLE_MAGIC, 0, 'latin1');
-  buf.writeUInt16LE(NEIGHBOUR_TABLE_VERSION, 4);
-  buf.writeUInt16LE(HEADER_BYTES, 6);
-  buf.writeUInt32LE(rows, 8);
-  buf.writeUInt32LE(k, 12);
-  buf.writeUInt32LE(firstRow, 16);
-  buf.writeUInt32LE(payload, 20);
-  writeWords(buf, HEADER_BYTES, ids);
-  writeWords(buf, HEADER_BYTES + n * 4, scores);
-  buf.writeUInt32LE(crc32(buf.subarray(0, buf.length - TRAILER_BYTES)), buf.length - TRAILER_BYTES);
-  return buf;
+  const fields = { headerBytes: HEADER_BYTES, rows, k, firstRow, payloadBytes: payload };
+  return frame.encode(fields, payload, (buf) => {
+    writeWords(buf, HEADER_BYTES, ids);
+    writeWords(buf, HEADER_BYTES + n * 4, scores);
+  });
 }
 
 /**
@@ -69,40 +78,15 @@ export function decodeNeighbourTable(buf: Uint8Array): NeighbourTable {
   if (!types.isUint8Array(buf))
     throw new AnnInputError('decodeNeighbourTable expects a Buffer or Uint8Array');
   const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  if (b.length < HEADER_BYTES + TRAILER_BYTES) {
-    throw new AnnFormatError(`neighbour table truncated: ${b.length} bytes, less than the header`);
-  }
-  const magic = b.toString('latin1', 0, 4);
-  if (magic !== NEIGHBOUR_TABLE_MAGIC) {
-    throw new AnnFormatError(`not a neighbour table (magic ${JSON.stringify(magic)}, expected "LKNT")`);
-  }
-  const version = b.readUInt16LE(4);
-  if (version !== NEIGHBOUR_TABLE_VERSION)
-    throw new AnnFormatError(`unsupported neighbour table version ${version}`);
-  const headerBytes = b.readUInt16LE(6);
-  const rows = b.readUInt32LE(8);
-  const k = b.readUInt32LE(12);
-  const firstRow = b.readUInt32LE(16);
-  const payload = b.readUInt32LE(20);
+  const { headerBytes, rows, k, firstRow, payloadBytes } = frame.decodeHeader(b).fields;
   const n = rows * k;
-  if (headerBytes !== HEADER_BYTES || payload !== n * 8) {
-    throw new AnnFormatError(
-      `neighbour table header is inconsistent (rows ${rows}, k ${k}, payload ${payload})`,
+  if (headerBytes !== HEADER_BYTES || payloadBytes !== n * 8) {
+    frame.fail(
+      'INCONSISTENT_HEADER',
+      `header is inconsistent (rows ${rows}, k ${k}, payload ${payloadBytes})`,
     );
   }
-  const expected = HEADER_BYTES + payload + TRAILER_BYTES;
-  if (b.length !== expected) {
-    throw new AnnFormatError(
-      `neighbour table is ${b.length} bytes, expected ${expected} (${b.length < expected ? 'truncated' : 'trailing bytes'})`,
-    );
-  }
-  const stored = b.readUInt32LE(b.length - TRAILER_BYTES);
-  const actual = crc32(b.subarray(0, b.length - TRAILER_BYTES));
-  if (stored !== actual) {
-    throw new AnnFormatError(
-      `neighbour table checksum mismatch (stored ${hex(stored)}, computed ${hex(actual)}): the data is corrupted`,
-    );
-  }
+  frame.verifyFrame(b, frame.overheadBytes + payloadBytes);
   const ids = new Int32Array(n);
   const scores = new Float32Array(n);
   readWords(b, HEADER_BYTES, ids);
@@ -131,8 +115,4 @@ function readWords(buf: Buffer, at: number, dst: Int32Array | Float32Array): voi
   for (let i = 0; i < dst.length; i++) {
     dst[i] = types.isInt32Array(dst) ? view.getInt32(at + i * 4, true) : view.getFloat32(at + i * 4, true);
   }
-}
-
-function hex(v: number): string {
-  return `0x${v.toString(16).padStart(8, '0')}`;
 }

@@ -5,7 +5,46 @@ import {
   encodeNeighbourTable,
   type NeighbourTable,
 } from '../src';
+import { createHash } from 'node:crypto';
+import { FramedFormatError, Rng } from '@lookalike/core';
 import { rng } from './helpers';
+
+function causeCode(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(AnnFormatError);
+    const cause = (error as AnnFormatError).cause;
+    expect(cause).toBeInstanceOf(FramedFormatError);
+    return (cause as FramedFormatError).code;
+  }
+  return undefined;
+}
+
+function randomTable(rows: number, k: number, firstRow: number, seed: number): NeighbourTable {
+  const r = new Rng(seed);
+  const ids = Int32Array.from({ length: rows * k }, () => Math.floor(r.float() * 100_000) - 1);
+  const scores = Float32Array.from({ length: rows * k }, () => r.float() * 2 - 1);
+  return { rows, k, firstRow, ids, scores };
+}
+
+// Written by the codec before it used core's framed codec (commit 71abbe1): cached parts must still read, and
+// the same table must give the same bytes.
+const OLD_SMALL_TABLE =
+  'TEtOVAEAIAACAAAAAwAAAAcAAAAwAAAAAAAAAAAAAABZ9wAAu+MAAI0EAAAfigAAm4IBAEQ6AQCxGUM/x3guvyj8Vj+nFJ49HQ2rvVb9v76Og9Oo';
+const OLD_TABLE_100X21_SHA256 = '2be59ac67b03d423fc41ee70622f899085a5f1b691ec21d9a5a282cc9a1c4ff6';
+
+describe('neighbour table bytes', () => {
+  it('are the bytes the codec wrote before, and those bytes still decode', () => {
+    const old = Buffer.from(OLD_SMALL_TABLE, 'base64');
+    const small = randomTable(2, 3, 7, 31);
+    expect(encodeNeighbourTable(small).equals(old)).toBe(true);
+    expect(decodeNeighbourTable(old)).toEqual(small);
+    const big = encodeNeighbourTable(randomTable(100, 21, 52_500, 32));
+    expect(big.length).toBe(16836);
+    expect(createHash('sha256').update(big).digest('hex')).toBe(OLD_TABLE_100X21_SHA256);
+  });
+});
 
 function sampleTable(rows: number, k: number, firstRow = 0): NeighbourTable {
   const rand = rng(rows * 31 + k);
@@ -75,13 +114,24 @@ describe('neighbour table codec', () => {
     expect(() => decodeNeighbourTable(Buffer.concat([buf, Buffer.alloc(4)]))).toThrow(/trailing bytes/);
     const magic = Buffer.from(buf);
     magic.write('XXXX', 0, 'latin1');
-    expect(() => decodeNeighbourTable(magic)).toThrow(/not a neighbour table/);
+    expect(() => decodeNeighbourTable(magic)).toThrow(/neighbour table: bad magic "XXXX"/);
     const version = Buffer.from(buf);
     version.writeUInt16LE(2, 4);
-    expect(() => decodeNeighbourTable(version)).toThrow(/unsupported neighbour table version 2/);
+    expect(() => decodeNeighbourTable(version)).toThrow(/neighbour table: unsupported version 2/);
     const rows = Buffer.from(buf);
     rows.writeUInt32LE(0xffffffff, 8);
     expect(() => decodeNeighbourTable(rows)).toThrow(/inconsistent/);
+    // The framed codec's error, with its code, is the cause.
+    for (const [bytes, code] of [
+      [magic, 'BAD_MAGIC'],
+      [version, 'UNSUPPORTED_VERSION'],
+      [rows, 'INCONSISTENT_HEADER'],
+      [flipped, 'CHECKSUM_MISMATCH'],
+      [buf.subarray(0, 10), 'TRUNCATED'],
+      [Buffer.concat([buf, Buffer.alloc(4)]), 'TRAILING_BYTES'],
+    ] as const) {
+      expect(causeCode(() => decodeNeighbourTable(bytes))).toBe(code);
+    }
   });
 
   it('validates tables before encoding', () => {
@@ -92,5 +142,4 @@ describe('neighbour table codec', () => {
       /Int32Array/,
     );
   });
-
 });

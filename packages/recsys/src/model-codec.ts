@@ -1,6 +1,6 @@
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
-import * as zlib from 'node:zlib';
+import { framedFormat } from '@lookalike/core';
 import { ArticleIdTable } from './article-id-table';
 import { RecsysFormatError, RecsysInputError } from './errors';
 import { IdTable } from './id-table';
@@ -28,13 +28,13 @@ import { resolveRecommendOptions } from './recommend-options';
  *   96      …     sections, in the order of `layout()`, each starting at a multiple of 8 (zero padding)
  *   end-4   4     CRC-32 (zlib) of every byte before it
  *
+ * (core's framed codec: magic, version, typed header fields, payload, CRC-32.)
  * Sections are the model's typed arrays verbatim, so `decodeModel` can return views into the file's
  * buffer (no copy) when it is 8-byte aligned.
  */
 export const MODEL_MAGIC = 'LKRM';
 export const MODEL_VERSION = 2;
 const HEADER_BYTES = 96;
-const TRAILER_BYTES = 4;
 
 type Kind = 'i32' | 'u16' | 'u8' | 'f32' | 'f64';
 const BYTES: Record<Kind, number> = { i32: 4, u16: 2, u8: 1, f32: 4, f64: 8 };
@@ -75,6 +75,25 @@ const U32_FIELDS = [
   'popularityWindowDays',
 ] as const;
 
+const frame = framedFormat({
+  format: 'prepared model',
+  magic: MODEL_MAGIC,
+  version: MODEL_VERSION,
+  readVersions: [1, MODEL_VERSION],
+  headerBytes: HEADER_BYTES,
+  fields: {
+    headerBytes: { at: 6, type: 'u16' },
+    ...(Object.fromEntries(U32_FIELDS.map((f, i) => [f, { at: 8 + 4 * i, type: 'u32' }])) as Record<
+      (typeof U32_FIELDS)[number],
+      { at: number; type: 'u32' }
+    >),
+    coldStartShare: { at: 64, type: 'f64' },
+    fileBytes: { at: 72, type: 'f64' },
+    optionsBytes: { at: 80, type: 'u32' },
+  },
+  error: (e) => new RecsysFormatError(e.message, { cause: e }),
+});
+
 function layout(h: Header): Array<{ name: string; kind: Kind; length: number }> {
   const nC = h.customers;
   const nA = h.articles;
@@ -104,9 +123,9 @@ function layout(h: Header): Array<{ name: string; kind: Kind; length: number }> 
 const pad8 = (n: number): number => (n + 7) & ~7;
 
 function fileBytes(h: Header): number {
-  let n = HEADER_BYTES;
+  let n = frame.overheadBytes;
   for (const s of layout(h)) n += pad8(s.length * BYTES[s.kind]);
-  return n + TRAILER_BYTES;
+  return n;
 }
 
 function assertLittleEndian(): void {
@@ -161,39 +180,21 @@ export function encodeModelChunks(model: PreparedModel): Buffer[] {
     coldScores: model.coldLinks.scores,
     recommendOptions: options,
   };
-  const header = Buffer.alloc(HEADER_BYTES);
-  header.write(MODEL_MAGIC, 0, 'latin1');
-  header.writeUInt16LE(MODEL_VERSION, 4);
-  header.writeUInt16LE(HEADER_BYTES, 6);
-  U32_FIELDS.forEach((f, i) => {
+  for (const f of U32_FIELDS) {
     const v = h[f];
     if (!Number.isInteger(v) || v < 0 || v > 0xffffffff)
       throw new RecsysInputError(`model ${f} ${v} does not fit a u32`);
-    header.writeUInt32LE(v, 8 + 4 * i);
-  });
-  header.writeDoubleLE(h.coldStartShare, 64);
-  header.writeDoubleLE(fileBytes(h), 72);
-  header.writeUInt32LE(h.optionsBytes, 80);
-  const chunks: Buffer[] = [header];
-  let crc = zlib.crc32(header);
+  }
+  const payload: Buffer[] = [];
   for (const s of layout(h)) {
     const a = arrays[s.name]!;
     const bytes = s.length * BYTES[s.kind];
     if (a.byteLength !== bytes)
       throw new RecsysInputError(`model section ${s.name} has ${a.byteLength} bytes, expected ${bytes}`);
-    const view = Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-    chunks.push(view);
-    crc = zlib.crc32(view, crc);
-    if (pad8(bytes) !== bytes) {
-      const zeros = Buffer.alloc(pad8(bytes) - bytes);
-      chunks.push(zeros);
-      crc = zlib.crc32(zeros, crc);
-    }
+    payload.push(Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+    if (pad8(bytes) !== bytes) payload.push(Buffer.alloc(pad8(bytes) - bytes));
   }
-  const trailer = Buffer.alloc(TRAILER_BYTES);
-  trailer.writeUInt32LE(crc >>> 0, 0);
-  chunks.push(trailer);
-  return chunks;
+  return frame.encodeChunks({ ...h, headerBytes: HEADER_BYTES, fileBytes: fileBytes(h) }, payload);
 }
 
 /** Serialises a prepared model into one buffer. */
@@ -209,37 +210,12 @@ export function encodeModel(model: PreparedModel): Buffer {
 export function decodeModel(buf: Uint8Array): PreparedModel {
   assertLittleEndian();
   const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  if (b.length < HEADER_BYTES + TRAILER_BYTES)
-    throw new RecsysFormatError(`model truncated: ${b.length} bytes`);
-  const magic = b.toString('latin1', 0, 4);
-  if (magic !== MODEL_MAGIC)
-    throw new RecsysFormatError(
-      `not a prepared model (magic ${JSON.stringify(magic)}, expected "${MODEL_MAGIC}")`,
-    );
-  const version = b.readUInt16LE(4);
-  if (version !== MODEL_VERSION && version !== 1)
-    throw new RecsysFormatError(`unsupported model version ${version}`);
-  if (b.readUInt16LE(6) !== HEADER_BYTES) throw new RecsysFormatError('model header size is inconsistent');
-  const h = {} as Header;
-  U32_FIELDS.forEach((f, i) => {
-    h[f] = b.readUInt32LE(8 + 4 * i);
-  });
-  h.coldStartShare = b.readDoubleLE(64);
-  h.optionsBytes = version === 1 ? 0 : b.readUInt32LE(80);
+  const { version, fields } = frame.decodeHeader(b);
+  if (fields.headerBytes !== HEADER_BYTES) frame.fail('INCONSISTENT_HEADER', 'header size is inconsistent');
+  const h: Header = { ...fields, optionsBytes: version === 1 ? 0 : fields.optionsBytes };
   const expected = fileBytes(h);
-  if (b.readDoubleLE(72) !== expected)
-    throw new RecsysFormatError('model header is inconsistent (file size)');
-  if (b.length !== expected) {
-    throw new RecsysFormatError(
-      `model is ${b.length} bytes, expected ${expected} (${b.length < expected ? 'truncated' : 'trailing bytes'})`,
-    );
-  }
-  const stored = b.readUInt32LE(b.length - TRAILER_BYTES);
-  const actual = zlib.crc32(b.subarray(0, b.length - TRAILER_BYTES)) >>> 0;
-  if (stored !== actual)
-    throw new RecsysFormatError(
-      `model checksum mismatch (stored ${stored}, computed ${actual}): the data is corrupted`,
-    );
+  if (fields.fileBytes !== expected) frame.fail('INCONSISTENT_HEADER', 'header is inconsistent (file size)');
+  frame.verifyFrame(b, expected);
 
   const sections: Record<string, ArrayBufferView> = {};
   let at = HEADER_BYTES;

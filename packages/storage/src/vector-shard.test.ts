@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { Rng } from '@lookalike/core';
 import { VectorShardError, type VectorShardErrorCode } from './errors';
 import {
   decodeVectorShard,
@@ -28,6 +30,38 @@ function expectCode(fn: () => unknown, code: VectorShardErrorCode): void {
   expect(error).toBeInstanceOf(VectorShardError);
   expect((error as VectorShardError).code).toBe(code);
 }
+
+// Written by the codec before it used core's framed codec (commit 71abbe1): shards in storage must still
+// read, and the same rows must give the same bytes.
+const OLD_SMALL_SHARD =
+  'TEtWUwEAAQEDAAAAAwAAAAoAAABAAAAAAAAAAIrGX/4wMTA4Nzc1MDE1w6nwn5iAAAAAAHgAAAAAAAAAAAAAAG59jT0cmMS+kz8hv04HTD+9s2Q+1REMP7xx4D4VwKM93GDdPfGftUs=';
+const OLD_EMPTY_SHARD = 'TEtWUwEAAQEAAAAAAAIAAAAAAAAgAAAAAAAAAPnGZOoc30Qh';
+const OLD_SHARD_50X37_SHA256 = 'cd71549ec169be8bbdda3c0ccd559684a6c0061d7b0ad331424e14cf9b3542fe';
+
+describe('vector shard bytes', () => {
+  it('are the bytes the codec wrote before, and those bytes still decode', () => {
+    const r = new Rng(21);
+    const small: VectorShard = {
+      ids: ['0108775015', 'é😀', 'x'],
+      dim: 3,
+      vectors: Float32Array.from({ length: 9 }, () => r.float() * 2 - 1),
+    };
+    const old = Buffer.from(OLD_SMALL_SHARD, 'base64');
+    expect(encodeVectorShard(small).equals(old)).toBe(true);
+    expect(decodeVectorShard(old)).toEqual(small);
+    const empty: VectorShard = { ids: [], dim: 512, vectors: new Float32Array(0) };
+    const oldEmpty = Buffer.from(OLD_EMPTY_SHARD, 'base64');
+    expect(encodeVectorShard(empty).equals(oldEmpty)).toBe(true);
+    expect(decodeVectorShard(oldEmpty)).toEqual(empty);
+    const big = encodeVectorShard({
+      ids: articleIds(50),
+      dim: 37,
+      vectors: Float32Array.from({ length: 50 * 37 }, () => r.float() * 2 - 1),
+    });
+    expect(big.length).toBe(7948);
+    expect(createHash('sha256').update(big).digest('hex')).toBe(OLD_SHARD_50X37_SHA256);
+  });
+});
 
 describe('vector shard codec', () => {
   const shard: VectorShard = { ids: articleIds(100), dim: 37, vectors: randomVectors(100, 37) };

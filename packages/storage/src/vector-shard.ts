@@ -1,6 +1,6 @@
 import { endianness } from 'node:os';
-import { crc32 } from '@lookalike/core';
-import { VectorShardError } from './errors';
+import { framedFormat, type FramedFormatErrorCode } from '@lookalike/core';
+import { VectorShardError, type VectorShardErrorCode } from './errors';
 import { asBuffer } from './stream-util';
 
 /**
@@ -26,6 +26,7 @@ import { asBuffer } from './stream-util';
  * ```
  * Row i's id is at 32 + i * idWidth and its vector at vectorsOffset + i * dim * 4, so a reader can
  * fetch single rows with a ranged GET after reading the 32-byte header (`readVectorShardHeader`).
+ * Magic, version, header fields and both checksums are core's framed codec.
  */
 
 export const VECTOR_SHARD_MAGIC = 'LKVS';
@@ -36,6 +37,34 @@ const VALUE_TYPE_FLOAT32 = 1;
 const MAX_ID_BYTES = 1024;
 const MAX_U32 = 0xffffffff;
 const LITTLE_ENDIAN_HOST = endianness() === 'LE';
+
+/** The framed codec's failures under this format's codes (trailing bytes and a contradictory header: LENGTH_MISMATCH). */
+const ERROR_CODES: Record<FramedFormatErrorCode, VectorShardErrorCode> = {
+  BAD_MAGIC: 'BAD_MAGIC',
+  UNSUPPORTED_VERSION: 'UNSUPPORTED_VERSION',
+  TRUNCATED: 'TRUNCATED',
+  TRAILING_BYTES: 'LENGTH_MISMATCH',
+  INCONSISTENT_HEADER: 'LENGTH_MISMATCH',
+  HEADER_CHECKSUM_MISMATCH: 'HEADER_CHECKSUM_MISMATCH',
+  CHECKSUM_MISMATCH: 'CHECKSUM_MISMATCH',
+};
+
+const frame = framedFormat({
+  format: 'vector shard',
+  magic: VECTOR_SHARD_MAGIC,
+  version: VECTOR_SHARD_VERSION,
+  headerBytes: VECTOR_SHARD_HEADER_BYTES,
+  fields: {
+    idEncoding: { at: 6, type: 'u8' },
+    valueType: { at: 7, type: 'u8' },
+    count: { at: 8, type: 'u32' },
+    dim: { at: 12, type: 'u32' },
+    idWidth: { at: 16, type: 'u32' },
+    vectorsOffset: { at: 20, type: 'u32' },
+  },
+  headerChecksumAt: 28,
+  error: (e) => new VectorShardError(ERROR_CODES[e.code], e.detail),
+});
 
 export interface VectorShard {
   /** Row ids (e.g. article ids), one per row. */
@@ -97,29 +126,23 @@ export function encodeVectorShard(shard: VectorShard): Buffer {
     if (bytes.length > idWidth) idWidth = bytes.length;
   }
   const vectorsOffset = align16(VECTOR_SHARD_HEADER_BYTES + count * idWidth);
-  const checksumOffset = vectorsOffset + vectors.length * 4;
-  const out = Buffer.alloc(checksumOffset + 4); // zero-filled: NUL padding and alignment padding
-
-  out.write(VECTOR_SHARD_MAGIC, 0, 'latin1');
-  out.writeUInt16LE(VECTOR_SHARD_VERSION, 4);
-  out.writeUInt8(ID_ENCODING_UTF8_FIXED, 6);
-  out.writeUInt8(VALUE_TYPE_FLOAT32, 7);
-  out.writeUInt32LE(count, 8);
-  out.writeUInt32LE(dim, 12);
-  out.writeUInt32LE(idWidth, 16);
-  out.writeUInt32LE(vectorsOffset, 20);
-  out.writeUInt32LE(0, 24);
-  out.writeUInt32LE(crc32(out.subarray(0, 28)), 28);
-
-  for (let i = 0; i < count; i++) idBytes[i]!.copy(out, VECTOR_SHARD_HEADER_BYTES + i * idWidth);
-
-  if (LITTLE_ENDIAN_HOST) {
-    out.set(new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength), vectorsOffset);
-  } else {
-    for (let i = 0; i < vectors.length; i++) out.writeFloatLE(vectors[i]!, vectorsOffset + i * 4);
-  }
-  out.writeUInt32LE(crc32(out.subarray(0, checksumOffset)), checksumOffset);
-  return out;
+  const fields = {
+    idEncoding: ID_ENCODING_UTF8_FIXED,
+    valueType: VALUE_TYPE_FLOAT32,
+    count,
+    dim,
+    idWidth,
+    vectorsOffset,
+  };
+  // Zero-filled: NUL padding of the ids and alignment padding before the vectors.
+  return frame.encode(fields, vectorsOffset - VECTOR_SHARD_HEADER_BYTES + vectors.length * 4, (out) => {
+    for (let i = 0; i < count; i++) idBytes[i]!.copy(out, VECTOR_SHARD_HEADER_BYTES + i * idWidth);
+    if (LITTLE_ENDIAN_HOST) {
+      out.set(new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength), vectorsOffset);
+    } else {
+      for (let i = 0; i < vectors.length; i++) out.writeFloatLE(vectors[i]!, vectorsOffset + i * 4);
+    }
+  });
 }
 
 /**
@@ -127,48 +150,16 @@ export function encodeVectorShard(shard: VectorShard): Buffer {
  * the first `VECTOR_SHARD_HEADER_BYTES` bytes, so a reader can learn count/dim with a ranged read.
  */
 export function readVectorShardHeader(bytes: Uint8Array): VectorShardHeader {
-  const buf = asBuffer(bytes);
-  if (buf.length >= 4 && buf.toString('latin1', 0, 4) !== VECTOR_SHARD_MAGIC) {
-    throw new VectorShardError(
-      'BAD_MAGIC',
-      `bad magic ${JSON.stringify(buf.toString('latin1', 0, 4))}, expected "${VECTOR_SHARD_MAGIC}"`,
-    );
-  }
-  if (buf.length < VECTOR_SHARD_HEADER_BYTES) {
-    throw new VectorShardError(
-      'TRUNCATED',
-      `truncated: ${buf.length} bytes, the header alone takes ${VECTOR_SHARD_HEADER_BYTES}`,
-    );
-  }
-  const version = buf.readUInt16LE(4);
-  if (version !== VECTOR_SHARD_VERSION) {
-    throw new VectorShardError(
-      'UNSUPPORTED_VERSION',
-      `unsupported version ${version} (this reader knows ${VECTOR_SHARD_VERSION})`,
-    );
-  }
-  const storedHeaderCrc = buf.readUInt32LE(28);
-  const headerCrc = crc32(buf.subarray(0, 28));
-  if (storedHeaderCrc !== headerCrc) {
-    throw new VectorShardError(
-      'HEADER_CHECKSUM_MISMATCH',
-      `header checksum mismatch (stored ${hex(storedHeaderCrc)}, computed ${hex(headerCrc)})`,
-    );
-  }
-  const idEncoding = buf.readUInt8(6);
-  const valueType = buf.readUInt8(7);
+  const { version, fields } = frame.decodeHeader(asBuffer(bytes));
+  const { idEncoding, valueType, count, dim, idWidth, vectorsOffset } = fields;
   if (idEncoding !== ID_ENCODING_UTF8_FIXED)
     throw new VectorShardError('UNSUPPORTED_ENCODING', `unsupported id encoding ${idEncoding}`);
   if (valueType !== VALUE_TYPE_FLOAT32)
     throw new VectorShardError('UNSUPPORTED_ENCODING', `unsupported value type ${valueType}`);
-  const count = buf.readUInt32LE(8);
-  const dim = buf.readUInt32LE(12);
-  const idWidth = buf.readUInt32LE(16);
-  const vectorsOffset = buf.readUInt32LE(20);
   const expectedVectorsOffset = align16(VECTOR_SHARD_HEADER_BYTES + count * idWidth);
   if (dim < 1 || (count > 0 && idWidth < 1) || vectorsOffset !== expectedVectorsOffset) {
-    throw new VectorShardError(
-      'LENGTH_MISMATCH',
+    frame.fail(
+      'INCONSISTENT_HEADER',
       `inconsistent header: count ${count}, dim ${dim}, idWidth ${idWidth}, vectorsOffset ${vectorsOffset} (expected ${expectedVectorsOffset})`,
     );
   }
@@ -225,26 +216,7 @@ export interface DecodeVectorShardOptions {
 export function decodeVectorShard(bytes: Uint8Array, options: DecodeVectorShardOptions = {}): VectorShard {
   const buf = asBuffer(bytes);
   const header = readVectorShardHeader(buf);
-  if (buf.length < header.byteLength) {
-    throw new VectorShardError(
-      'TRUNCATED',
-      `truncated: ${buf.length} bytes, header says ${header.count} rows × dim ${header.dim} need ${header.byteLength}`,
-    );
-  }
-  if (buf.length > header.byteLength) {
-    throw new VectorShardError(
-      'LENGTH_MISMATCH',
-      `${buf.length - header.byteLength} unexpected trailing bytes after ${header.byteLength}`,
-    );
-  }
-  const stored = buf.readUInt32LE(header.checksumOffset);
-  const computed = crc32(buf.subarray(0, header.checksumOffset));
-  if (stored !== computed) {
-    throw new VectorShardError(
-      'CHECKSUM_MISMATCH',
-      `checksum mismatch (stored ${hex(stored)}, computed ${hex(computed)}): the data is corrupt`,
-    );
-  }
+  frame.verifyFrame(buf, header.byteLength);
 
   const { count, dim, idWidth, idsOffset, vectorsOffset } = header;
   const ids = new Array<string>(count);
@@ -268,8 +240,4 @@ export function decodeVectorShard(bytes: Uint8Array, options: DecodeVectorShardO
     for (let i = 0; i < length; i++) vectors[i] = buf.readFloatLE(vectorsOffset + i * 4);
   }
   return { ids, dim, vectors };
-}
-
-function hex(n: number): string {
-  return `0x${n.toString(16).padStart(8, '0')}`;
 }
