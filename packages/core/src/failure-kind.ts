@@ -39,6 +39,7 @@ const NETWORK_CODE_IN_MESSAGE = new RegExp(`\\b(${NETWORK_ERROR_CODES.join('|')}
 const PERMANENT_ERROR_NAMES = new Set([
   'UnrecoverableError',
   'RebuildFailedError',
+  'PlanInputError',
   'RecsysParseError',
   'RecsysInputError',
   'RecsysFormatError',

@@ -24,3 +24,4 @@ export * from './api-responses';
 export * from './rebuild-memo';
 export * from './seeded-rng';
 export * from './poll-until';
+export * from './method-figures';

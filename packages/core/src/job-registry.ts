@@ -4,8 +4,14 @@ import {
   buildIndexResultSchema,
   embedJobSchema,
   embedResultSchema,
+  evaluateJobSchema,
+  evaluateResultSchema,
   fitJobSchema,
   fitResultSchema,
+  galleryJobSchema,
+  galleryResultSchema,
+  mergeJobSchema,
+  mergeResultSchema,
   neighboursJobSchema,
   neighboursResultSchema,
   prepareRecommendJobSchema,
@@ -48,13 +54,16 @@ export const JOBS = {
   project: { queue: QUEUES.reduce, payload: projectJobSchema, result: projectResultSchema },
   'build-index': { queue: QUEUES.index, payload: buildIndexJobSchema, result: buildIndexResultSchema },
   neighbours: { queue: QUEUES.index, payload: neighboursJobSchema, result: neighboursResultSchema },
+  merge: { queue: QUEUES.index, payload: mergeJobSchema, result: mergeResultSchema },
   quality: { queue: QUEUES.index, payload: qualityJobSchema, result: qualityResultSchema },
+  gallery: { queue: QUEUES.index, payload: galleryJobSchema, result: galleryResultSchema },
   prepare: {
     queue: QUEUES.recommend,
     payload: prepareRecommendJobSchema,
     result: prepareRecommendResultSchema,
   },
   recommend: { queue: QUEUES.recommend, payload: recommendJobSchema, result: recommendResultSchema },
+  evaluate: { queue: QUEUES.recommend, payload: evaluateJobSchema, result: evaluateResultSchema },
 } as const satisfies Record<string, JobDefinition>;
 
 export type JobName = keyof typeof JOBS;

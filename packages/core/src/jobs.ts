@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { rebuildIdSchema } from './ids';
+import { methodFiguresSchema } from './method-figures';
 import { neighbourQualityReportSchema } from './neighbour-quality';
 import { PADDING_MODES, rebuildSpecSchema } from './rebuild-spec';
 import { recommendOptionsSchema, recordedRecommendOptionsSchema } from './recommend-options';
@@ -19,6 +20,7 @@ export const REBUILD_STEPS = [
   'quality',
   'prepare-recommend',
   'recommend',
+  'evaluate',
   'publish',
   'done',
 ] as const;
@@ -131,7 +133,6 @@ export type NeighboursJobData = z.infer<typeof neighboursJobSchema>;
 export const neighboursResultSchema = z.object({ rows: z.int().min(0), ms: z.number().min(0) });
 export type NeighboursResult = z.infer<typeof neighboursResultSchema>;
 
-/** `recommend` queue, job name `prepare`: read the CSVs and neighbours into the shared model. */
 /**
  * `index` queue, job name `quality`: how well the rebuild's neighbours agree with the labels of `articles.csv`
  * (writes `neighbour-quality.json`).
@@ -148,6 +149,41 @@ export type QualityJobData = z.infer<typeof qualityJobSchema>;
 export const qualityResultSchema = z.object({ report: neighbourQualityReportSchema, ms: z.number().min(0) });
 export type QualityResult = z.infer<typeof qualityResultSchema>;
 
+/**
+ * `index` queue, job name `merge`: the neighbour parts into `neighbours.csv` (`article_id,neighbour_id,rank,score`)
+ * and `neighbours.json` (the prototype's records).
+ */
+export const mergeJobSchema = z.object({
+  rebuildId,
+  /** Neighbour parts of the rebuild. */
+  parts: z.int().min(1),
+});
+export type MergeJobData = z.infer<typeof mergeJobSchema>;
+
+export const mergeResultSchema = z.object({
+  /** Articles with a neighbour list. */
+  rows: z.int().min(0),
+  k: z.int().min(1),
+  ms: z.number().min(0),
+});
+export type MergeResult = z.infer<typeof mergeResultSchema>;
+
+/**
+ * `index` queue, job name `gallery`: the static gallery of a rebuild (`gallery/index.html` and its thumbnails),
+ * from the saved manifest shown as completed at `finishedAt`, the neighbour parts and the recommend stage's rows.
+ */
+export const galleryJobSchema = z.object({ rebuildId, finishedAt: z.iso.datetime() });
+export type GalleryJobData = z.infer<typeof galleryJobSchema>;
+
+export const galleryResultSchema = z.object({
+  key: z.string(),
+  /** Thumbnails written (articles whose image could not be read are shown without one). */
+  thumbnails: z.int().min(0),
+  ms: z.number().min(0),
+});
+export type GalleryResult = z.infer<typeof galleryResultSchema>;
+
+/** `recommend` queue, job name `prepare`: read the CSVs and neighbours into the shared model. */
 export const prepareRecommendJobSchema = z.object({
   rebuildId,
   transactions: z.string(),
@@ -190,16 +226,25 @@ export type RecommendJobData = z.infer<typeof recommendJobSchema>;
 export const recommendResultSchema = z.object({ customers: z.int().min(0), ms: z.number().min(0) });
 export type RecommendResult = z.infer<typeof recommendResultSchema>;
 
-/** Job names on the shared queues. */
-export const JOB_NAMES = {
-  rebuild: 'rebuild',
-  embed: 'embed',
-  fit: 'fit',
-  project: 'project',
-  buildIndex: 'build-index',
-  neighbours: 'neighbours',
-  merge: 'merge',
-  quality: 'quality',
-  prepareRecommend: 'prepare',
-  recommend: 'recommend',
-} as const;
+/**
+ * `recommend` queue, job name `evaluate`: the recommend parts into `submission.csv`, and their evaluation partials
+ * into `evaluation.json` / `evaluation.md`. The figures of the report's heading come from prepare's result.
+ */
+export const evaluateJobSchema = z.object({
+  rebuildId,
+  /** Recommend parts of the rebuild. */
+  parts: z.int().min(1),
+  holdoutDays: z.int().min(0),
+  customers: z.int().min(0),
+  holdoutCustomers: z.int().min(0),
+  newArticles: z.int().min(0),
+  newArticlesSoldInHoldout: z.int().min(0),
+});
+export type EvaluateJobData = z.infer<typeof evaluateJobSchema>;
+
+export const evaluateResultSchema = z.object({
+  /** Every method's figures, in `METHODS` order. */
+  methods: z.array(methodFiguresSchema),
+  ms: z.number().min(0),
+});
+export type EvaluateResult = z.infer<typeof evaluateResultSchema>;

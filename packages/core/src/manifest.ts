@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { rebuildIdSchema } from './ids';
 import { REBUILD_STEPS } from './jobs';
+import { methodFiguresSchema } from './method-figures';
 import { neighbourQualityReportSchema } from './neighbour-quality';
 import { rebuildSpecSchema } from './rebuild-spec';
 import { recordedRecommendOptionsSchema } from './recommend-options';
@@ -89,21 +90,7 @@ export const manifestSchema = z.object({
       submissionMethod: z.string().optional(),
       options: recordedRecommendOptionsSchema.optional(),
       /** Per method: MAP@12 and recall@12 overall, on new articles and for new customers; catalogue coverage. */
-      methods: z
-        .array(
-          z.object({
-            name: z.string(),
-            map12: z.number(),
-            recall12: z.number(),
-            newMap12: z.number().optional(),
-            newRecall12: z.number().optional(),
-            /** Over customers without a purchase before the holdout (new customers), when there were any. */
-            newCustomerMap12: z.number().optional(),
-            newCustomerRecall12: z.number().optional(),
-            coverage: z.number(),
-          }),
-        )
-        .optional(),
+      methods: z.array(methodFiguresSchema).optional(),
     })
     .optional(),
   pca: z

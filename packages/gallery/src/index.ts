@@ -1,2 +1,3 @@
 export * from './gallery-data';
 export * from './render-gallery';
+export * from './write-gallery';

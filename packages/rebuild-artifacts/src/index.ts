@@ -1,3 +1,7 @@
+export * from './corpus-plan';
 export * from './index-ids';
+export * from './merge-neighbours';
 export * from './neighbour-table-reader';
+export * from './plan-input-error';
+export * from './recommend-outputs';
 export * from './recommendation-rows';

@@ -11,7 +11,11 @@ export interface WholeNeighbourTable {
 }
 
 /** Reads every neighbour part of a rebuild into one table (105k × 20 ≈ 17 MB). */
-export async function readNeighbourTable(store: ObjectStore, rebuildId: string, parts: number): Promise<WholeNeighbourTable> {
+export async function readNeighbourTable(
+  store: ObjectStore,
+  rebuildId: string,
+  parts: number,
+): Promise<WholeNeighbourTable> {
   const articleIds = await readIndexIds(store, rebuildId);
   let k = 0;
   let ids = new Int32Array(0);
@@ -29,6 +33,7 @@ export async function readNeighbourTable(store: ObjectStore, rebuildId: string, 
     scores.set(table.scores, table.firstRow * k);
     covered += table.rows;
   }
-  if (covered !== articleIds.length) throw new Error(`neighbour parts cover ${covered} rows, the index has ${articleIds.length}`);
+  if (covered !== articleIds.length)
+    throw new Error(`neighbour parts cover ${covered} rows, the index has ${articleIds.length}`);
   return { articleIds, k, ids, scores };
 }

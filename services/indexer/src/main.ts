@@ -2,7 +2,9 @@ import { selectBlasCore } from '@lookalike/ann';
 import { QUEUES } from '@lookalike/core';
 import { runWorkerService } from '@lookalike/service-runtime';
 import { createBuildIndexHandler } from './build-index';
+import { createGalleryHandler } from './gallery';
 import { IndexCache } from './index-cache';
+import { createMergeHandler } from './merge';
 import { createNeighboursHandler } from './neighbours';
 import { createQualityHandler } from './quality';
 
@@ -19,7 +21,9 @@ runWorkerService({
     return {
       'build-index': createBuildIndexHandler({ store: ctx.store }),
       neighbours: createNeighboursHandler({ store: ctx.store, indexes }),
+      merge: createMergeHandler({ store: ctx.store }),
       quality: createQualityHandler({ store: ctx.store, openSource: ctx.openSource }),
+      gallery: createGalleryHandler({ store: ctx.store, openSource: ctx.openSource }),
     };
   },
   dispose: async () => indexes?.dispose(),

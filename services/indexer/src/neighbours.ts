@@ -15,7 +15,8 @@ export function createNeighboursHandler(deps: { store: ObjectStore; indexes: Ind
     async handle(data): Promise<NeighboursResult> {
       const started = Date.now();
       const index = await deps.indexes.get(data.rebuildId);
-      if (data.end > index.ntotal) throw new Error(`rows [${data.start}, ${data.end}) exceed the index's ${index.ntotal} rows`);
+      if (data.end > index.ntotal)
+        throw new Error(`rows [${data.start}, ${data.end}) exceed the index's ${index.ntotal} rows`);
       const table = await allNeighboursAsync(index, data.start, data.end, data.k);
       await deps.store.put(neighboursPartKey(data.rebuildId, data.part), encodeNeighbourTable(table));
       return { rows: table.rows, ms: Date.now() - started };

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import {
   canonicalSpec,
   classifyFailure,
-  JOB_NAMES,
+  type JobName,
   newRebuildId,
   rebuildJobSchema,
   rebuildSpecSchema,
@@ -78,7 +78,7 @@ export class RebuildService {
 
   private async addRebuildJob(data: RebuildJobData): Promise<void> {
     // The job id is the rebuild id: adding it twice is a no-op in BullMQ. Retries: the queue's defaults.
-    await this.deps.rebuildQueue.add(JOB_NAMES.rebuild, data, { jobId: data.rebuildId });
+    await this.deps.rebuildQueue.add('rebuild' satisfies JobName, data, { jobId: data.rebuildId });
   }
 
   /**

@@ -1,5 +1,6 @@
 import { QUEUES } from '@lookalike/core';
 import { runWorkerService } from '@lookalike/service-runtime';
+import { createEvaluateHandler } from './evaluate';
 import { createPrepareHandler } from './prepare';
 import { createRecommendHandler } from './recommend';
 
@@ -10,6 +11,7 @@ runWorkerService({
   handlers: (ctx) => ({
     prepare: createPrepareHandler({ store: ctx.store, openSource: ctx.openSource }),
     recommend: createRecommendHandler({ store: ctx.store }),
+    evaluate: createEvaluateHandler({ store: ctx.store }),
   }),
 }).catch((err) => {
   process.stderr.write(`recommender: ${(err as Error).stack ?? err}\n`);

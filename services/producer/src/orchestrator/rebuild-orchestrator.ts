@@ -62,6 +62,10 @@ export function createRebuildOrchestrator(deps: OrchestratorDeps) {
     openSource: deps.openSource,
     log,
     results: (name) => stageResults(job, data.rebuildId, step, name),
+    async result(name) {
+      const single = (await stageResults(job, data.rebuildId, step, name)).get(0);
+      return single ?? this.failed();
+    },
     async failed() {
       const reasons = await stageFailures(job, data.rebuildId, step);
       throw new RebuildFailedError(
@@ -118,7 +122,7 @@ export function createRebuildOrchestrator(deps: OrchestratorDeps) {
           ms: stage.startedAt ? finishedAt.getTime() - Date.parse(stage.startedAt) : 0,
         };
         // `took` covers publishing: the rebuild finishes when its last stage does.
-        if (step === 'publish') manifest.finishedAt = finishedAt.toISOString();
+        if (nextStep(step) === 'done') manifest.finishedAt = finishedAt.toISOString();
         const next = nextStep(step);
         manifest.step = next;
         await save();

@@ -11,8 +11,8 @@ export const buildIndex: Step = {
     return [childJob('build-index', { rebuildId, shards: manifest.counts.shards })];
   },
   async finish(ctx) {
-    const result = (await ctx.results('build-index')).get(0);
-    if (!result || !(await ctx.store.exists(indexKey(ctx.rebuildId)))) return ctx.failed();
+    const result = await ctx.result('build-index');
+    if (!(await ctx.store.exists(indexKey(ctx.rebuildId)))) return ctx.failed();
     if (result.rows !== ctx.manifest.counts.embedded) {
       throw new RebuildFailedError(
         `index has ${result.rows} rows, ${ctx.manifest.counts.embedded} were embedded`,

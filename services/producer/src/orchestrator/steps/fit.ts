@@ -21,9 +21,7 @@ export const fit: Step = {
     ];
   },
   async finish(ctx) {
-    const result = (await ctx.results('fit')).get(0);
-    if (!result) return ctx.failed();
-    const { ms: _ms, ...pca } = result;
+    const { ms: _ms, ...pca } = await ctx.result('fit');
     ctx.manifest.pca = pca;
   },
 };

@@ -1,6 +1,7 @@
 import { REBUILD_STEPS, type RebuildStep } from '@lookalike/core';
 import { buildIndex } from './build-index';
 import { embed } from './embed';
+import { evaluate } from './evaluate';
 import { fit } from './fit';
 import { merge } from './merge';
 import { neighbours } from './neighbours';
@@ -24,6 +25,7 @@ export const STEPS: Record<Exclude<RebuildStep, 'done'>, Step> = {
   quality,
   'prepare-recommend': prepareRecommend,
   recommend,
+  evaluate,
   publish,
 };
 

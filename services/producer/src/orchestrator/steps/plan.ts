@@ -1,5 +1,5 @@
+import { planRebuild } from '@lookalike/rebuild-artifacts';
 import { RebuildFailedError } from '../rebuild-failed-error';
-import { planRebuild } from '../planner';
 import { always, type Step } from './step';
 
 /** List the corpus, one image per article, into plan shards (inline, no child jobs). */

@@ -1,12 +1,20 @@
-import type { RebuildSpec } from '@lookalike/core';
+import type { Manifest, RebuildSpec } from '@lookalike/core';
+import { RebuildFailedError } from '../rebuild-failed-error';
 import { childJob } from '../stage-children';
 import type { Step } from './step';
 
 /**
  * Whether the rebuild recommends: it needs both transactions and customers (the API refuses one without
- * the other). Rules prepare-recommend and recommend.
+ * the other). Rules prepare-recommend, recommend and evaluate.
  */
 export const recommends = (spec: RebuildSpec): boolean => Boolean(spec.transactions && spec.customers);
+
+/** What prepare-recommend recorded, for the steps after it (it runs whenever they do). */
+export function prepared(manifest: Manifest): NonNullable<Manifest['recommend']> {
+  if (!manifest.recommend)
+    throw new RebuildFailedError('recommend stage: prepare-recommend recorded nothing');
+  return manifest.recommend;
+}
 
 /** One `prepare` job: the CSVs and neighbours into the shared recommendation model; records its figures. */
 export const prepareRecommend: Step = {
@@ -27,8 +35,7 @@ export const prepareRecommend: Step = {
     ];
   },
   async finish(ctx) {
-    const r = (await ctx.results('prepare')).get(0);
-    if (!r) return ctx.failed();
+    const r = await ctx.result('prepare');
     ctx.manifest.recommend = {
       customers: r.customers,
       holdoutCustomers: r.holdoutCustomers,

@@ -17,8 +17,6 @@ export const quality: Step = {
     ];
   },
   async finish(ctx) {
-    const result = (await ctx.results('quality')).get(0);
-    if (!result) return ctx.failed();
-    ctx.manifest.quality = result.report;
+    ctx.manifest.quality = (await ctx.result('quality')).report;
   },
 };

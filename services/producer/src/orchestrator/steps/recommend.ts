@@ -1,24 +1,9 @@
-import type { Manifest } from '@lookalike/core';
 import { recommendationsEvalKey, recommendationsPrefix, OUTPUT_SUFFIX } from '@lookalike/storage';
-import { RebuildFailedError } from '../rebuild-failed-error';
-import {
-  combinePartEvaluations,
-  methodFigures,
-  writeEvaluation,
-  writeSubmission,
-} from '../recommend-outputs';
 import { childJob } from '../stage-children';
-import { recommends } from './prepare-recommend';
+import { prepared, recommends } from './prepare-recommend';
 import { outputKeys, type Step } from './step';
 
-/** What prepare-recommend recorded; it runs whenever recommend does. */
-function prepared(manifest: Manifest): NonNullable<Manifest['recommend']> {
-  if (!manifest.recommend)
-    throw new RebuildFailedError('recommend stage: prepare-recommend recorded nothing');
-  return manifest.recommend;
-}
-
-/** One `recommend` job per `customersPerJob` customers not yet done; then submission.csv and evaluation.json. */
+/** One `recommend` job per `customersPerJob` customers not yet done (each writes its part and its evaluation). */
 export const recommend: Step = {
   name: 'recommend',
   when: recommends,
@@ -36,16 +21,11 @@ export const recommend: Step = {
   },
   async finish(ctx) {
     const { manifest, rebuildId, store } = ctx;
-    const recorded = prepared(manifest);
     const outputs = await outputKeys(
       store,
       recommendationsPrefix(rebuildId),
       OUTPUT_SUFFIX.recommendationsEval,
     );
-    if (outputs.size !== recorded.parts) await ctx.failed();
-    await writeSubmission(store, rebuildId, recorded.parts);
-    const results = await combinePartEvaluations(store, rebuildId, recorded.parts);
-    recorded.methods = methodFigures(results);
-    await writeEvaluation(store, manifest, results);
+    if (outputs.size !== prepared(manifest).parts) await ctx.failed();
   },
 };

@@ -22,6 +22,8 @@ export interface StepContext {
   log: Logger;
   /** The step's completed `name` children, by shard/part number, each parsed with the job's result schema. */
   results<N extends JobName>(name: N): Promise<Map<number, JobResultOf<N>>>;
+  /** The result of the step's single `name` child; fails the rebuild (as `failed`) when it has none. */
+  result<N extends JobName>(name: N): Promise<JobResultOf<N>>;
   /** Fails the rebuild with the reasons of the step's children that failed for good (or "outputs are missing"). */
   failed(): Promise<never>;
 }

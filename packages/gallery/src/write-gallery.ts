@@ -1,6 +1,5 @@
 import sharp from 'sharp';
 import { forEachLimit, planShardSchema, type Logger, type Manifest } from '@lookalike/core';
-import { renderGallery, type GalleryData, type GalleryImage } from '@lookalike/gallery';
 import {
   DEFAULT_METHOD,
   decodeModel,
@@ -17,6 +16,8 @@ import {
   type ObjectStore,
 } from '@lookalike/storage';
 import { readNeighbourTable, readRecommendationRows } from '@lookalike/rebuild-artifacts';
+import type { GalleryData, GalleryImage } from './gallery-data';
+import { renderGallery } from './render-gallery';
 
 export interface GalleryOptions {
   /** Query articles shown (evenly spaced over the catalogue). */
@@ -97,7 +98,7 @@ export async function writeGallery(
   manifest: Manifest,
   logger: Logger,
   options: GalleryOptions = {},
-): Promise<string> {
+): Promise<{ key: string; thumbnails: number }> {
   const rebuildId = manifest.rebuildId;
   const table = await readNeighbourTable(store, rebuildId, manifest.counts.neighbourParts);
   const ids = table.articleIds;
@@ -183,5 +184,5 @@ export async function writeGallery(
   };
   const key = galleryPageKey(rebuildId);
   await store.put(key, Buffer.from(renderGallery(data)), { contentType: 'text/html; charset=utf-8' });
-  return key;
+  return { key, thumbnails: thumbs.size };
 }

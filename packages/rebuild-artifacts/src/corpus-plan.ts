@@ -1,5 +1,4 @@
 import type { Logger, PlanShard, RebuildSpec } from '@lookalike/core';
-import { UnrecoverableError } from '@lookalike/queue';
 import { readArticles } from '@lookalike/recsys';
 import {
   ObjectNotFoundError,
@@ -9,6 +8,7 @@ import {
   splitObjectUrl,
   type ObjectStore,
 } from '@lookalike/storage';
+import { PlanInputError } from './plan-input-error';
 
 export interface IgnoredFile {
   key: string;
@@ -45,7 +45,7 @@ export function articleIdOfKey(key: string): string | undefined {
  * The article ids of an articles.csv, in file order, read with the recommender's CSV reader: a
  * header without `article_id`, an id that is not 1–10 digits, a duplicate or an unterminated quote
  * fails with the file's location and line, unless `lenient` (then the row is skipped and counted).
- * A missing file is permanent: `UnrecoverableError` naming it.
+ * A missing file is permanent: `PlanInputError` naming it.
  */
 export async function readArticleIds(
   url: string,
@@ -57,7 +57,7 @@ export async function readArticleIds(
   try {
     source = await openSource(storeUrl).getStream(key);
   } catch (err) {
-    if (err instanceof ObjectNotFoundError) throw new UnrecoverableError(`articles: ${url} does not exist`);
+    if (err instanceof ObjectNotFoundError) throw new PlanInputError(`articles: ${url} does not exist`);
     throw err;
   }
   const { articles, summary } = await readArticles(source, { file: url, lenient, keepColumns: [] });
@@ -65,7 +65,7 @@ export async function readArticleIds(
 }
 
 /**
- * The plan stage: lists the corpus, keeps one image per article (sorted by article id), splits
+ * The plan stage (run by the orchestrator's `plan` step): lists the corpus, keeps one image per article (sorted by article id), splits
  * them into shards of `spec.shardSize` and writes `plan/<shard>.json` plus `plan/ignored.json`.
  */
 export async function planRebuild(

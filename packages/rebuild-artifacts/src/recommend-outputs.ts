@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { Manifest } from '@lookalike/core';
+import type { EvaluateJobData, MethodFigures } from '@lookalike/core';
 import {
   combineEvaluations,
   METHODS,
@@ -22,10 +22,8 @@ import {
   type ObjectStore,
 } from '@lookalike/storage';
 
-type MethodFigures = NonNullable<NonNullable<Manifest['recommend']>['methods']>[number];
-
 /** `submission.csv`: the header, then every part in customer order (streamed). */
-export async function writeSubmission(store: ObjectStore, rebuildId: string, parts: number): Promise<void> {
+async function writeSubmission(store: ObjectStore, rebuildId: string, parts: number): Promise<void> {
   async function* chunks() {
     yield Buffer.from(`${SUBMISSION_HEADER}\n`);
     for (let part = 0; part < parts; part++) {
@@ -41,7 +39,7 @@ async function readPart(store: ObjectStore, rebuildId: string, part: number): Pr
 }
 
 /** Sums every part's evaluation partials into the figures of one pass over all customers (in `METHODS` order). */
-export async function combinePartEvaluations(
+async function combinePartEvaluations(
   store: ObjectStore,
   rebuildId: string,
   parts: number,
@@ -55,7 +53,7 @@ export async function combinePartEvaluations(
   return METHODS.filter((m) => byMethod.has(m)).map((m) => combineEvaluations(byMethod.get(m)!));
 }
 
-export function methodFigures(results: EvaluationResult[]): MethodFigures[] {
+function methodFigures(results: EvaluationResult[]): MethodFigures[] {
   return results.map((r) => ({
     name: r.method,
     map12: r.map12,
@@ -71,19 +69,18 @@ export function methodFigures(results: EvaluationResult[]): MethodFigures[] {
 }
 
 /** `evaluation.md`: the methods side by side, beside the published figures on the real data, for people. */
-export function evaluationReport(
-  manifest: Manifest,
+function evaluationReport(
+  data: EvaluateJobData,
   results: EvaluationResult[],
   run: Pick<PartEvaluation, 'submissionMethod' | 'options'>,
 ): string {
-  const r = manifest.recommend!;
   return renderEvaluationReport({
-    rebuildId: manifest.rebuildId,
-    holdoutDays: manifest.spec.holdoutDays,
-    customers: r.customers,
-    holdoutCustomers: r.holdoutCustomers,
-    newArticles: r.newArticles,
-    newArticlesSoldInHoldout: r.newArticlesSoldInHoldout,
+    rebuildId: data.rebuildId,
+    holdoutDays: data.holdoutDays,
+    customers: data.customers,
+    holdoutCustomers: data.holdoutCustomers,
+    newArticles: data.newArticles,
+    newArticlesSoldInHoldout: data.newArticlesSoldInHoldout,
     submissionMethod: run.submissionMethod,
     options: run.options,
     results,
@@ -91,25 +88,37 @@ export function evaluationReport(
 }
 
 /** `evaluation.json` and `evaluation.md`; the submission's method and the options come from the recommend jobs. */
-export async function writeEvaluation(
+async function writeEvaluation(
   store: ObjectStore,
-  manifest: Manifest,
+  data: EvaluateJobData,
   results: EvaluationResult[],
 ): Promise<void> {
-  const { submissionMethod, options } = await readPart(store, manifest.rebuildId, 0);
-  await putJson(store, evaluationKey(manifest.rebuildId), {
-    rebuildId: manifest.rebuildId,
-    holdoutDays: manifest.spec.holdoutDays,
+  const { submissionMethod, options } = await readPart(store, data.rebuildId, 0);
+  await putJson(store, evaluationKey(data.rebuildId), {
+    rebuildId: data.rebuildId,
+    holdoutDays: data.holdoutDays,
     submissionMethod,
     options,
     methods: results,
     publishedRealData: PUBLISHED_HM_RESULTS,
   });
   await store.put(
-    evaluationReportKey(manifest.rebuildId),
-    Buffer.from(evaluationReport(manifest, results, { submissionMethod, options })),
-    {
-      contentType: 'text/markdown',
-    },
+    evaluationReportKey(data.rebuildId),
+    Buffer.from(evaluationReport(data, results, { submissionMethod, options })),
+    { contentType: 'text/markdown' },
   );
+}
+
+/**
+ * The recommend stage's outputs for people and Kaggle, from its parts: `submission.csv`, then `evaluation.json`
+ * and `evaluation.md`; returns every method's figures for the manifest.
+ */
+export async function writeRecommendOutputs(
+  store: ObjectStore,
+  data: EvaluateJobData,
+): Promise<MethodFigures[]> {
+  await writeSubmission(store, data.rebuildId, data.parts);
+  const results = await combinePartEvaluations(store, data.rebuildId, data.parts);
+  await writeEvaluation(store, data, results);
+  return methodFigures(results);
 }

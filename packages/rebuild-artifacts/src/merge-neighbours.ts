@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { readNeighbourTable, type WholeNeighbourTable } from '@lookalike/rebuild-artifacts';
+import { readNeighbourTable, type WholeNeighbourTable } from './neighbour-table-reader';
 import { neighboursCsvKey, neighboursJsonKey, type ObjectStore } from '@lookalike/storage';
 
 export interface MergeSummary {
@@ -36,9 +36,15 @@ function* tableText(table: WholeNeighbourTable, format: 'csv' | 'json'): Generat
  * `neighbours.json` (the prototype's records `{master_pi, similar_pi, similarity}`). The parts are
  * read once; the text is streamed to storage.
  */
-export async function mergeNeighbours(store: ObjectStore, rebuildId: string, parts: number): Promise<MergeSummary> {
+export async function mergeNeighbours(
+  store: ObjectStore,
+  rebuildId: string,
+  parts: number,
+): Promise<MergeSummary> {
   const table = await readNeighbourTable(store, rebuildId, parts);
-  await store.put(neighboursCsvKey(rebuildId), Readable.from(tableText(table, 'csv')), { contentType: 'text/csv' });
+  await store.put(neighboursCsvKey(rebuildId), Readable.from(tableText(table, 'csv')), {
+    contentType: 'text/csv',
+  });
   await store.put(neighboursJsonKey(rebuildId), Readable.from(tableText(table, 'json')), {
     contentType: 'application/json',
   });

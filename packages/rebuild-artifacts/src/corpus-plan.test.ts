@@ -2,9 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { rebuildSpecSchema, silentLogger } from '@lookalike/core';
+import { classifyFailure, rebuildSpecSchema, silentLogger } from '@lookalike/core';
 import { getJson, openObjectStore, type ObjectStore } from '@lookalike/storage';
-import { MAX_LISTED_IGNORED_FILES, planRebuild } from './planner';
+import { MAX_LISTED_IGNORED_FILES, planRebuild } from './corpus-plan';
 
 describe('planRebuild', () => {
   let dir: string;
@@ -45,7 +45,11 @@ describe('planRebuild', () => {
     const plan = (name: string, lenient = false) =>
       planRebuild(
         'plan-articles',
-        rebuildSpecSchema.parse({ images: pathToFileURL(join(dir, 'images')).href, articles: articlesUrl(name), lenient }),
+        rebuildSpecSchema.parse({
+          images: pathToFileURL(join(dir, 'images')).href,
+          articles: articlesUrl(name),
+          lenient,
+        }),
         store,
         (url) => openObjectStore(url),
         silentLogger,
@@ -84,7 +88,8 @@ describe('planRebuild', () => {
 
     it('says which file is missing, as a permanent failure', async () => {
       const error = await plan('absent.csv').catch((e: unknown) => e);
-      expect((error as Error).name).toBe('UnrecoverableError');
+      expect((error as Error).name).toBe('PlanInputError');
+      expect(classifyFailure(error)).toEqual({ kind: 'permanent' });
       expect((error as Error).message).toBe(`articles: ${articlesUrl('absent.csv')} does not exist`);
     });
   });
