@@ -20,8 +20,9 @@ describe('createWorker checks its handlers against the job registry', () => {
 
   it('refuses to start when a job of its queue has no handler', () => {
     expect(() => start('index', { 'build-index': stub(), neighbours: stub() })).toThrow(HandlerMismatchError);
+    // Names the missing job(s), whatever else the index queue gains.
     expect(() => start('index', { 'build-index': stub(), neighbours: stub() })).toThrow(
-      'worker on queue "index": no handler for "quality"',
+      /^worker on queue "index": no handler for (".+", )*"quality"/,
     );
   });
 

@@ -1,10 +1,12 @@
 import { hostname } from 'node:os';
-import { Worker, UnrecoverableError, type Job, type WorkerOptions } from 'bullmq';
+import { Worker, type Job, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
-import { checkHandlers, describeIssues, type Logger, type QueueName } from '@lookalike/core';
+import { checkHandlers, type Logger, type QueueName } from '@lookalike/core';
 import type { CancellationRegistry } from './cancellation';
 import { DEFAULT_WORKER_OPTIONS } from './defaults';
+import { JobOutcomes } from './job-outcomes';
+import { createJobProcessor, jobLogFields } from './job-processor';
 import { DEFAULT_RETRY_BUDGET_MS, RetryPolicy, type RetryDecision } from './retry-policy';
 import type { WaitingRegistry } from './waiting-registry';
 
@@ -62,31 +64,6 @@ export interface CreateWorkerOptions {
   worker?: Partial<WorkerOptions>;
 }
 
-/** Fields that every log line of a job carries. */
-function jobLogFields(job: Job): Record<string, unknown> {
-  const data = (job.data ?? {}) as Record<string, unknown>;
-  return {
-    queue: job.queueName,
-    jobId: job.id,
-    stage: job.name,
-    rebuildId: data.rebuildId,
-    ...(typeof data.shard === 'number' ? { shard: data.shard } : {}),
-    ...(typeof data.part === 'number' ? { part: data.part } : {}),
-    attempt: job.attemptsMade + 1,
-  };
-}
-
-/** Errors BullMQ uses for control flow (a parent waiting for its children …), not failures. */
-const CONTROL_FLOW_ERRORS = new Set([
-  'WaitingChildrenError',
-  'WaitingError',
-  'DelayedError',
-  'RateLimitError',
-]);
-
-/** How BullMQ reports finishing a job whose lock this worker no longer holds. */
-const LOCK_LOST = ['Missing lock for job ', 'Lock mismatch for job '];
-
 /** The name workers record as `processedBy` of the jobs they take: host and process id. */
 export function defaultWorkerName(): string {
   return `${hostname()}:${process.pid}`;
@@ -117,97 +94,8 @@ export function assertHandlers(queue: QueueName, handlers: Record<string, JobHan
 export function createWorker(queue: QueueName, options: CreateWorkerOptions): Worker {
   assertHandlers(queue, options.handlers);
   const policy = options.retry ?? new RetryPolicy({ budgetMs: DEFAULT_RETRY_BUDGET_MS });
-  /** Jobs whose handler has returned or thrown, until BullMQ reports how their end was recorded. */
-  const finishing = new Map<string, { job: Job; started: number; status: 'completed' | 'failed' }>();
-  /** Jobs just reported as lock-lost: BullMQ reports the lost lock twice (completing, then failing). */
-  const lost = new Set<string>();
-  const report = (id: string, status: JobOutcome['status']) => {
-    const entry = finishing.get(id);
-    if (!entry) return;
-    finishing.delete(id);
-    options.onOutcome?.({ job: entry.job, status, seconds: (Date.now() - entry.started) / 1000 });
-  };
-  const ignoreRedisFailure = (log: Logger) => (err: unknown) =>
-    log.debug({ err: (err as Error).message }, 'could not update the waiting list');
-
-  const processor = async (job: Job, token?: string) => {
-    const log = options.logger.child(jobLogFields(job));
-    const handler = options.handlers[job.name];
-    if (!handler) throw new UnrecoverableError(`no handler for job name "${job.name}" on queue "${queue}"`);
-    const parsed = handler.schema.safeParse(job.data);
-    if (!parsed.success) {
-      const fields = describeIssues(parsed.error)
-        .map((i) => `${i.field}: ${i.message}`)
-        .join('; ');
-      throw new UnrecoverableError(`invalid ${job.name} job payload: ${fields}`);
-    }
-    const rebuildId = (parsed.data as { rebuildId?: unknown }).rebuildId;
-    const waitingKey = typeof rebuildId === 'string' && job.id !== undefined ? rebuildId : undefined;
-    if (
-      options.cancellation &&
-      typeof rebuildId === 'string' &&
-      (await options.cancellation.isCancelled(rebuildId))
-    ) {
-      log.info('skipped: rebuild cancelled');
-      return { cancelled: true };
-    }
-    const started = Date.now();
-    const finished = (status: 'completed' | 'failed') => {
-      if (job.id === undefined) return;
-      // Forget entries BullMQ never reported on (a worker closing mid-way), so the map stays small.
-      for (const [id, entry] of finishing) if (started - entry.started > 3_600_000) finishing.delete(id);
-      finishing.set(job.id, { job, started, status });
-    };
-    log.debug('job started');
-    let result: unknown;
-    try {
-      result = await handler.handle(parsed.data, job, token, log);
-    } catch (err) {
-      if (err instanceof Error && CONTROL_FLOW_ERRORS.has(err.name)) throw err;
-      finished('failed');
-      const attempt = job.attemptsMade + 1;
-      const decision = policy.decide(err, attempt);
-      if (decision.retry) {
-        const message = err instanceof Error ? err.message : String(err);
-        log.warn(
-          { err: message, kind: decision.kind, waitingFor: decision.waitingFor, retryInMs: decision.delayMs },
-          decision.waitingFor ? `waiting for ${decision.waitingFor}: will retry` : 'failed: will retry',
-        );
-        if (waitingKey && decision.waitingFor && options.waiting) {
-          const entry = {
-            jobId: job.id!,
-            waitingFor: decision.waitingFor,
-            attempt,
-            error: message,
-            at: new Date().toISOString(),
-            retryInMs: decision.delayMs,
-          };
-          // Not awaited: Redis may be the thing that is away.
-          options.waiting.record(waitingKey, entry).catch(ignoreRedisFailure(log));
-        }
-        throw err;
-      }
-      const final =
-        decision.kind === 'permanent' && err instanceof UnrecoverableError
-          ? err
-          : new UnrecoverableError(decision.message);
-      log.warn({ err: final.message, kind: decision.kind }, 'failed for good');
-      if (waitingKey && options.waiting)
-        options.waiting.clear(waitingKey, job.id!).catch(ignoreRedisFailure(log));
-      await handler
-        .onGiveUp?.(parsed.data, job, final, decision, log)
-        .catch((hookError: unknown) =>
-          log.error({ err: (hookError as Error).message }, 'could not record the failure'),
-        );
-      throw final;
-    }
-    finished('completed');
-    if (waitingKey && options.waiting)
-      options.waiting.clear(waitingKey, job.id!).catch(ignoreRedisFailure(log));
-    log.info({ ms: Date.now() - started }, 'job completed');
-    return result;
-  };
-  const worker = new Worker(queue, processor, {
+  const outcomes = new JobOutcomes(options.onOutcome);
+  const worker = new Worker(queue, createJobProcessor(queue, options, policy, outcomes), {
     connection: options.connection,
     prefix: options.prefix,
     name: defaultWorkerName(),
@@ -216,37 +104,21 @@ export function createWorker(queue: QueueName, options: CreateWorkerOptions): Wo
     settings: { backoffStrategy: (attemptsMade: number) => policy.backoff(attemptsMade) },
     ...options.worker,
   });
-  worker.on('completed', (job) => {
-    if (job.id !== undefined) report(job.id, 'completed');
-  });
+  worker.on('completed', (job) => outcomes.report(job.id, 'completed'));
   worker.on('failed', (job, err) => {
     if (!job) return;
-    if (job.id !== undefined) report(job.id, 'failed');
+    outcomes.report(job.id, 'failed');
     const level = err.name === 'WaitingChildrenError' ? 'debug' : 'warn';
     options.logger[level]({ ...jobLogFields(job), err: err.message }, 'job failed');
   });
   worker.on('error', (err) => {
-    const lockPrefix = LOCK_LOST.find((prefix) => err.message.startsWith(prefix));
-    if (lockPrefix) {
-      const rest = err.message.slice(lockPrefix.length);
-      const id = [...finishing.keys(), ...lost].find(
-        (key) => rest.startsWith(`${key}.`) || rest.startsWith(`${key} `),
+    const lost = outcomes.lockLost(err);
+    if (lost?.job)
+      options.logger.warn(
+        { ...jobLogFields(lost.job), err: err.message },
+        'job lock lost: another worker may redo it',
       );
-      if (id !== undefined) {
-        const entry = finishing.get(id);
-        if (entry) {
-          report(id, 'lock-lost');
-          lost.add(id);
-          if (lost.size > 1000) lost.delete(lost.values().next().value!);
-          options.logger.warn(
-            { ...jobLogFields(entry.job), err: err.message },
-            'job lock lost: another worker may redo it',
-          );
-        }
-        return;
-      }
-    }
-    options.logger.error({ err: err.message, queue }, 'worker error');
+    else if (!lost) options.logger.error({ err: err.message, queue }, 'worker error');
   });
   return worker;
 }
