@@ -49,12 +49,8 @@ async function follow(ctx: CliContext, client: ApiClient, rebuildId: string, jso
   return exitCodeFor(final);
 }
 
-/** `lookalike rebuild submit|status|cancel|retry|list`. */
-export function addRebuildCommands(program: Command, ctx: CliContext, setExitCode: SetExitCode): void {
-  const rebuild = program
-    .command('rebuild')
-    .description('submit, follow, cancel, retry and list corpus rebuilds');
-
+/** `lookalike rebuild submit`: posts a spec, prints the id, optionally follows. */
+function addSubmitCommand(rebuild: Command, ctx: CliContext, setExitCode: SetExitCode): void {
   addApiOptions(
     rebuild
       .command('submit')
@@ -111,7 +107,10 @@ export function addRebuildCommands(program: Command, ctx: CliContext, setExitCod
     }
     setExitCode(flags.follow ? await follow(ctx, client, answer.rebuildId, flags.json === true) : EXIT.ok);
   });
+}
 
+/** `lookalike rebuild status <id>`: the summary (or JSON), or follows it. */
+function addStatusCommand(rebuild: Command, ctx: CliContext, setExitCode: SetExitCode): void {
   addApiOptions(
     rebuild
       .command('status')
@@ -133,7 +132,10 @@ export function addRebuildCommands(program: Command, ctx: CliContext, setExitCod
     );
     setExitCode(exitCodeFor(status));
   });
+}
 
+/** `lookalike rebuild cancel <id>`. */
+function addCancelCommand(rebuild: Command, ctx: CliContext, setExitCode: SetExitCode): void {
   addApiOptions(
     rebuild.command('cancel').description('cancel a running rebuild').argument('<id>', 'rebuild id'),
   ).action(async (id: string, flags: ApiFlags) => {
@@ -148,7 +150,10 @@ export function addRebuildCommands(program: Command, ctx: CliContext, setExitCod
     );
     setExitCode(EXIT.ok);
   });
+}
 
+/** `lookalike rebuild retry <id>`: runs it again from the step where it stopped. */
+function addRetryCommand(rebuild: Command, ctx: CliContext, setExitCode: SetExitCode): void {
   addApiOptions(
     rebuild
       .command('retry')
@@ -167,7 +172,10 @@ export function addRebuildCommands(program: Command, ctx: CliContext, setExitCod
     }
     setExitCode(flags.follow ? await follow(ctx, client, answer.rebuildId, flags.json === true) : EXIT.ok);
   });
+}
 
+/** `lookalike rebuild list`. */
+function addListCommand(rebuild: Command, ctx: CliContext, setExitCode: SetExitCode): void {
   addApiOptions(rebuild.command('list').description('list rebuilds, newest first')).action(
     async (flags: ApiFlags) => {
       const rebuilds = await apiClient(ctx, flags).list();
@@ -180,4 +188,13 @@ export function addRebuildCommands(program: Command, ctx: CliContext, setExitCod
       setExitCode(EXIT.ok);
     },
   );
+}
+
+/** `lookalike rebuild submit|status|cancel|retry|list`. */
+export function addRebuildCommands(program: Command, ctx: CliContext, setExitCode: SetExitCode): void {
+  const rebuild = program
+    .command('rebuild')
+    .description('submit, follow, cancel, retry and list corpus rebuilds');
+  for (const add of [addSubmitCommand, addStatusCommand, addCancelCommand, addRetryCommand, addListCommand])
+    add(rebuild, ctx, setExitCode);
 }
