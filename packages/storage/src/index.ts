@@ -7,5 +7,6 @@ export * from './open-object-store';
 export * from './json';
 export * from './keys';
 export * from './vector-shard';
+export * from './shard-reader';
 export { readableToBuffer } from './stream-util';
 export * from './s3-retry-strategy';

@@ -1,14 +1,13 @@
 import { FlatInnerProductIndex } from '@lookalike/ann';
-import { buildIndexJobSchema, forEachLimit, type BuildIndexResult } from '@lookalike/core';
+import { buildIndexJobSchema, type BuildIndexResult } from '@lookalike/core';
 import { defineHandler } from '@lookalike/queue';
 import {
-  decodeVectorShard,
   indexIdsKey,
   indexKey,
   putJson,
+  readVectorShards,
   reducedShardKey,
   type ObjectStore,
-  type VectorShard,
 } from '@lookalike/storage';
 
 /**
@@ -25,17 +24,10 @@ export function createBuildIndexHandler(deps: { store: ObjectStore }) {
       let index: FlatInnerProductIndex | undefined;
       try {
         // Fetch shards in parallel (S3 latency dominates), add them to the index in shard order.
-        const shards = new Array<VectorShard>(data.shards);
-        let fetched = 0;
-        await forEachLimit(
-          Array.from({ length: data.shards }, (_, i) => i),
-          8,
-          async (shard) => {
-            shards[shard] = decodeVectorShard(await deps.store.get(reducedShardKey(data.rebuildId, shard)));
-            fetched += 1;
-            if (fetched % 10 === 0) await job.updateProgress({ done: fetched, total: data.shards });
-          },
-        );
+        const keys = Array.from({ length: data.shards }, (_, i) => reducedShardKey(data.rebuildId, i));
+        const shards = await readVectorShards(deps.store, keys, {
+          onProgress: (done, total) => (done % 10 === 0 ? job.updateProgress({ done, total }) : undefined),
+        });
         for (const [shard, decoded] of shards.entries()) {
           index ??= FlatInnerProductIndex.create(decoded.dim);
           if (decoded.dim !== index.dim) {

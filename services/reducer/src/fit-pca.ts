@@ -2,17 +2,18 @@ import { fitJobSchema, type FitResult } from '@lookalike/core';
 import { encodePcaModel, fitPca, signedPower } from '@lookalike/linalg';
 import { defineHandler, UnrecoverableError } from '@lookalike/queue';
 import {
-  decodeVectorShard,
   embeddingsShardKey,
   pcaKey,
+  readVectorShardHeaders,
+  readVectorShardRows,
   type ObjectStore,
-  type VectorShard,
 } from '@lookalike/storage';
 import { sampleRows } from './sample-rows';
 
 /**
  * `fit` job: fits PCA on a bounded, deterministic sample of rows from every embedding shard (after the
- * rebuild's signed power normalisation, as `project` applies it) and writes `pca.bin`. Runs cooperatively (it yields to the event loop every ~100 ms) so the job's
+ * rebuild's signed power normalisation, as `project` applies it) and writes `pca.bin`. It reads each shard's header,
+ * then only the sampled rows (ranged reads), so its memory is the sample's, not the corpus's. Runs cooperatively (it yields to the event loop every ~100 ms) so the job's
  * lock keeps being renewed. The output dimension is capped at what the sample supports
  * (min(dims, input dim, sample − 1)); the result records the dimension used.
  */
@@ -21,24 +22,15 @@ export function createFitPcaHandler(deps: { store: ObjectStore }) {
     schema: fitJobSchema,
     async handle(data, job): Promise<FitResult> {
       const started = Date.now();
-      const shards: VectorShard[] = [];
-      for (let shard = 0; shard < data.shards; shard++) {
-        shards.push(decodeVectorShard(await deps.store.get(embeddingsShardKey(data.rebuildId, shard))));
-      }
-      const dim = shards.find((s) => s.ids.length > 0)?.dim ?? 0;
+      const keys = Array.from({ length: data.shards }, (_, s) => embeddingsShardKey(data.rebuildId, s));
+      const headers = await readVectorShardHeaders(deps.store, keys);
       const picked = sampleRows(
-        shards.map((s) => s.ids.length),
+        headers.map((h) => h.count),
         data.sampleSize,
       );
       const n = picked.reduce((a, rows) => a + rows.length, 0);
+      const { dim, vectors: x } = await readVectorShardRows(deps.store, keys, headers, picked);
       if (n < 2 || dim === 0) throw new UnrecoverableError(`PCA needs at least 2 embedded rows, found ${n}`);
-      const x = new Float32Array(n * dim);
-      let row = 0;
-      picked.forEach((rows, s) => {
-        const vectors = shards[s]!.vectors;
-        for (const r of rows) x.set(vectors.subarray(r * dim, (r + 1) * dim), row++ * dim);
-      });
-      shards.length = 0;
       signedPower(x, data.powerNorm);
       const k = Math.min(data.dims, dim, n - 1);
       const { model } = await fitPca(x, n, dim, k, {
