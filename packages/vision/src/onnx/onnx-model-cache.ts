@@ -36,18 +36,12 @@ export interface CachedOnnxModel extends ConvertedOnnxModel {
   fromCache: boolean;
 }
 
-/** The sidecar JSON written beside each cached model. */
-interface CacheEntry {
+/** The sidecar JSON written beside each cached model: what the conversion said of the model, but its bytes. */
+interface CacheEntry extends Omit<ConvertedOnnxModel, 'bytes'> {
   key: string;
   converterVersion: string;
   sourceSha256: string;
   outputNode: string;
-  inputName: string;
-  outputName: string;
-  inputShape: number[];
-  outputShape: number[];
-  dim?: number;
-  opset: number;
   /** Length and sha256 of the `.onnx` file: a truncated or altered file does not match. */
   bytes: number;
   sha256: string;
