@@ -1,8 +1,7 @@
 import { apiTokensSchema, sha256Hex } from '@lookalike/core';
-import { Sink } from '../test/fixtures';
+import { runCliCaptured } from '../test/run-cli';
 import type { FetchLike } from './api-client';
 import { localStackOptions } from './commands/local';
-import { runCli } from './program';
 
 /** A fetch that records the Authorization header of each request and answers `status`. */
 function recordingApi(status: number, body: unknown) {
@@ -14,20 +13,8 @@ function recordingApi(status: number, body: unknown) {
   return { fetch, seen };
 }
 
-async function run(args: string[], env: NodeJS.ProcessEnv, fetch?: FetchLike) {
-  const stdout = new Sink();
-  const stderr = new Sink();
-  const code = await runCli(args, {
-    env: { NO_COLOR: '1', ...env },
-    cwd: '/home/me',
-    stdout,
-    stderr,
-    ...(fetch ? { fetch } : {}),
-    sleep: async () => undefined,
-    signals: { on: () => undefined, off: () => undefined },
-  });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const run = (args: string[], env: NodeJS.ProcessEnv, fetch?: FetchLike) =>
+  runCliCaptured(args, { env, ...(fetch ? { fetch } : {}) });
 
 describe('the CLI and API credentials', () => {
   it('sends LOOKALIKE_API_TOKEN as a bearer token on every call, and nothing without it', async () => {

@@ -12,7 +12,7 @@ export interface Palette {
   gray(text: string): string;
 }
 
-type ColourName = Exclude<keyof Palette, 'enabled'>;
+export type ColourName = Exclude<keyof Palette, 'enabled'>;
 
 const CODES: Record<ColourName, [number, number]> = {
   bold: [1, 22],
@@ -56,6 +56,20 @@ export function shouldColour(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv
 export function stripAnsi(text: string): string {
   // eslint-disable-next-line no-control-regex
   return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+}
+
+/**
+ * Colours `text` by what it says: `tones[word]` lists the palette colours to apply (outermost
+ * first, e.g. `['bold', 'red']`), `fallback` those of any other word; none leaves it plain.
+ */
+export function colourByWord(
+  p: Palette,
+  word: string,
+  text: string,
+  tones: Readonly<Record<string, readonly ColourName[]>>,
+  fallback: readonly ColourName[] = [],
+): string {
+  return (tones[word] ?? fallback).reduceRight((coloured, tone) => p[tone](coloured), text);
 }
 
 /** Colours cycled through for process tags in local mode. */

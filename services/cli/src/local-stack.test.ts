@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pingRedis } from '@lookalike/local-servers';
 import type { ProcessEvent } from './process-group';
 import { fakeRepo } from '../test/fake-services';
-import { startLocalStack, type LocalStack } from './local-stack';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from './local-stack';
 import { findRepoRoot } from './repo-root';
 
 async function health(url: string): Promise<{ service: string; env: Record<string, string | undefined> }> {
@@ -126,9 +126,9 @@ describe('startLocalStack', () => {
     expect(stack.processes.map((p) => p.name)).toEqual(['producer', 'indexer-1']);
   });
 
-  it('rejects with the last output of a process that cannot start, having stopped the others', async () => {
-    const events: ProcessEvent[] = [];
-    const failing = startLocalStack({
+  /** A producer and one embedder (on an unreachable Redis) whose producer exits at once. */
+  const startWithFailingProducer = (options: Partial<LocalStackOptions>) =>
+    startLocalStack({
       repoRoot,
       embedders: 1,
       reducers: 0,
@@ -136,6 +136,12 @@ describe('startLocalStack', () => {
       storageDir: join(work, 'storage'),
       redisUrl: 'redis://x:1',
       env: { FAIL_SERVICE: 'producer' },
+      ...options,
+    });
+
+  it('rejects with the last output of a process that cannot start, having stopped the others', async () => {
+    const events: ProcessEvent[] = [];
+    const failing = startWithFailingProducer({
       restartDelayMs: 10,
       maxRestarts: 2,
       onEvent: (e) => events.push(e),
@@ -165,17 +171,7 @@ describe('startLocalStack', () => {
 
   it('stops starting when aborted', async () => {
     const abort = new AbortController();
-    const starting = startLocalStack({
-      repoRoot,
-      embedders: 1,
-      reducers: 0,
-      indexers: 0,
-      storageDir: join(work, 'storage'),
-      redisUrl: 'redis://x:1',
-      env: { FAIL_SERVICE: 'producer' },
-      restartDelayMs: 5000,
-      signal: abort.signal,
-    });
+    const starting = startWithFailingProducer({ restartDelayMs: 5000, signal: abort.signal });
     setTimeout(() => abort.abort(), 200);
     await expect(starting).rejects.toThrow('start-up interrupted');
   });

@@ -1,4 +1,4 @@
-import type { Palette } from './colors';
+import { colourByWord, type ColourName, type Palette } from './colors';
 
 /** pino's numeric levels. */
 const LEVELS: Record<number, string> = {
@@ -21,23 +21,18 @@ function levelName(level: unknown): string {
   return 'info';
 }
 
+/** The colours of each log level's name. */
+const LEVEL_TONES: Record<string, readonly ColourName[]> = {
+  trace: ['gray'],
+  debug: ['gray'],
+  info: ['green'],
+  warn: ['yellow'],
+  error: ['red'],
+  fatal: ['bold', 'red'],
+};
+
 function colourLevel(level: string, p: Palette): string {
-  const padded = level.padEnd(5);
-  switch (level) {
-    case 'trace':
-    case 'debug':
-      return p.gray(padded);
-    case 'info':
-      return p.green(padded);
-    case 'warn':
-      return p.yellow(padded);
-    case 'error':
-      return p.red(padded);
-    case 'fatal':
-      return p.bold(p.red(padded));
-    default:
-      return padded;
-  }
+  return colourByWord(p, level, level.padEnd(5), LEVEL_TONES);
 }
 
 /** `key=value`: plain when the value is a simple token, JSON otherwise; long values are cut. */

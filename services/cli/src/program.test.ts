@@ -1,7 +1,7 @@
-import { completedStatus, Sink, status } from '../test/fixtures';
+import { completedStatus, status } from '../test/fixtures';
+import { runCliCaptured } from '../test/run-cli';
 import type { FetchLike } from './api-client';
 import { resolveApiUrl } from './api-url';
-import { runCli } from './program';
 
 interface Recorded {
   method: string;
@@ -27,20 +27,8 @@ function fakeApi(routes: Record<string, [number, unknown] | (() => [number, unkn
   return { fetch, requests };
 }
 
-async function run(args: string[], fetch: FetchLike, env: NodeJS.ProcessEnv = {}) {
-  const stdout = new Sink();
-  const stderr = new Sink();
-  const code = await runCli(args, {
-    env: { NO_COLOR: '1', ...env },
-    cwd: '/home/me',
-    stdout,
-    stderr,
-    fetch,
-    sleep: async () => undefined,
-    signals: { on: () => undefined, off: () => undefined },
-  });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const run = (args: string[], fetch: FetchLike, env: NodeJS.ProcessEnv = {}) =>
+  runCliCaptured(args, { env, fetch });
 
 describe('lookalike rebuild submit', () => {
   it('posts the spec and prints the rebuild id', async () => {

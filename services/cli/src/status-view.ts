@@ -1,6 +1,6 @@
 import type { Manifest } from '@lookalike/core';
 import type { RebuildStatusResponse } from './api-types';
-import type { Palette } from './colors';
+import { colourByWord, type ColourName, type Palette } from './colors';
 import { renderEvaluationTable } from './evaluation-table';
 import { formatCount, formatDuration, formatPercent } from './format';
 import { renderQualityTable } from './quality-table';
@@ -14,18 +14,16 @@ export interface ViewOptions {
   results?: boolean;
 }
 
+/** The colours of the rebuild statuses that are over; a running one is cyan. */
+const STATUS_TONES: Partial<Record<Manifest['status'], readonly ColourName[]>> = {
+  completed: ['green'],
+  failed: ['red'],
+  cancelled: ['yellow'],
+};
+
 /** Colours a rebuild status word. */
 export function colourStatus(status: Manifest['status'], p: Palette): string {
-  switch (status) {
-    case 'completed':
-      return p.green(status);
-    case 'failed':
-      return p.red(status);
-    case 'cancelled':
-      return p.yellow(status);
-    default:
-      return p.cyan(status);
-  }
+  return colourByWord(p, status, status, STATUS_TONES, ['cyan']);
 }
 
 function specLine(spec: Manifest['spec']): string {
