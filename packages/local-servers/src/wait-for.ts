@@ -1,17 +1,21 @@
-/** Polls `probe` until it succeeds or `timeoutMs` passes; returns quietly once `signal` aborts. */
+import { pollUntil } from '@lookalike/core';
+
+/** Polls `probe` (an error counts as not ready) until it succeeds or `timeoutMs` passes; returns quietly once `signal` aborts. */
 export async function waitFor(
   probe: () => Promise<boolean>,
   timeoutMs: number,
   what: string,
   signal?: AbortSignal,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let delay = 10;
-  while (Date.now() < deadline) {
+  try {
+    await pollUntil(() => probe().catch(() => false), {
+      timeoutMs,
+      intervalMs: 25,
+      signal,
+      timeoutMessage: `${what} was not ready within ${timeoutMs} ms`,
+    });
+  } catch (err) {
     if (signal?.aborted) return;
-    if (await probe().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, delay));
-    delay = Math.min(delay * 2, 200);
+    throw err;
   }
-  throw new Error(`${what} was not ready within ${timeoutMs} ms`);
 }
