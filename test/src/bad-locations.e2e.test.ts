@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { pollUntil } from '@lookalike/core';
 import { startLocalStack, type LocalStack } from '@lookalike/cli';
 import { testServerEnv } from '@lookalike/local-servers';
 import { generateCorpus } from './corpus';
@@ -145,14 +146,12 @@ describe('rebuild locations and model URLs are policed (real processes)', () => 
 
   /** Waits until the embedder has logged a line matching `pattern`; every line it printed so far. */
   async function embedderSays(pattern: RegExp, timeoutMs = 60_000): Promise<string[]> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const lines = stack.group.recentOutput('embedder-1');
-      if (lines.some((l) => pattern.test(l))) return lines;
-      if (Date.now() > deadline)
-        throw new Error(`the embedder did not log ${pattern}; it printed:\n${lines.join('\n')}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    const lines = () => stack.group.recentOutput('embedder-1');
+    return pollUntil(() => lines().some((l) => pattern.test(l)) && lines(), {
+      timeoutMs,
+      intervalMs: 250,
+      timeoutMessage: () => `the embedder did not log ${pattern}; it printed:\n${lines().join('\n')}`,
+    });
   }
 
   it('checks the model URL again in the embedder, which sends nothing to an address it does not allow', async () => {

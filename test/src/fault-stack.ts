@@ -8,7 +8,7 @@ import {
   findRepoRoot,
   type LocalServiceName,
 } from '@lookalike/cli';
-import { QUEUES, type QueueName } from '@lookalike/core';
+import { pollUntil, QUEUES, type QueueName } from '@lookalike/core';
 import {
   freePort,
   startRedisServer,
@@ -219,12 +219,10 @@ export class FaultStack {
     name: string,
     timeoutMs = 90_000,
   ): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-    const deadline = Date.now() + timeoutMs;
-    while (!this.exits.has(name)) {
-      if (Date.now() > deadline) throw new Error(`${name} did not exit within ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    return this.exits.get(name)!;
+    return pollUntil(() => this.exits.get(name), {
+      timeoutMs,
+      timeoutMessage: `${name} did not exit within ${timeoutMs} ms`,
+    });
   }
 
   /** Calls the API of the first producer that answers (one may just have been killed). */
@@ -248,18 +246,20 @@ export class FaultStack {
     timeoutMs: number,
     intervalMs = 250,
   ): Promise<StatusBody> {
-    const deadline = Date.now() + timeoutMs;
     let last: StatusBody | undefined;
-    while (Date.now() < deadline) {
-      const res = await this.api<StatusBody>(`/rebuilds/${rebuildId}`).catch(() => undefined);
-      if (res?.status === 200) {
+    return pollUntil(
+      async () => {
+        const res = await this.api<StatusBody>(`/rebuilds/${rebuildId}`).catch(() => undefined);
+        if (res?.status !== 200) return undefined;
         last = res.body;
-        if (done(res.body)) return res.body;
-      }
-      await new Promise((r) => setTimeout(r, intervalMs));
-    }
-    throw new Error(
-      `rebuild ${rebuildId}: condition not met in ${timeoutMs} ms; last: ${JSON.stringify(last)}`,
+        return done(res.body) && res.body;
+      },
+      {
+        timeoutMs,
+        intervalMs,
+        timeoutMessage: () =>
+          `rebuild ${rebuildId}: condition not met in ${timeoutMs} ms; last: ${JSON.stringify(last)}`,
+      },
     );
   }
 

@@ -1,6 +1,6 @@
 import { QueueEvents, type Job } from 'bullmq';
 import { z } from 'zod';
-import { newRebuildId, silentLogger } from '@lookalike/core';
+import { newRebuildId, pollUntil, silentLogger } from '@lookalike/core';
 import { testServerEnv } from '@lookalike/local-servers';
 import { createRedisConnection } from './connection';
 import { createQueue } from './queue-factory';
@@ -151,8 +151,7 @@ describe('worker failure handling against a real Redis', () => {
       return { done: true };
     }, fast(10_000));
     await queue.add('embed', { rebuildId: newRebuildId() });
-    const deadline = Date.now() + 5000;
-    while (outcomes.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await pollUntil(() => outcomes.length > 0, { timeoutMs: 5000, intervalMs: 50 });
     expect(outcomes).toEqual(['lock-lost']);
     await worker.close();
     await queue.close();

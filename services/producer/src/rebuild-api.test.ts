@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Queue, Worker } from 'bullmq';
 import { z } from 'zod';
-import { QUEUES, silentLogger, type Manifest } from '@lookalike/core';
+import { pollUntil, QUEUES, silentLogger, type Manifest } from '@lookalike/core';
 import { freePort, testServerEnv } from '@lookalike/local-servers';
 import {
   CancellationRegistry,
@@ -222,9 +222,10 @@ describe('rebuild API: resubmission, retry, cancel and ids (real Redis, file sto
     });
     try {
       await call(`${base}/rebuilds`, 'POST', { id: 'fail-1', ...spec(4) });
-      const deadline = Date.now() + 10_000;
-      while ((await manifests.require('fail-1')).status !== 'failed' && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 50));
+      await pollUntil(async () => (await manifests.require('fail-1')).status === 'failed', {
+        timeoutMs: 10_000,
+        intervalMs: 50,
+      });
       const failed = await call(`${base}/rebuilds/fail-1`);
       expect(failed.body).toMatchObject({
         manifest: {

@@ -5,6 +5,7 @@ import { Job, Queue } from 'bullmq';
 import { z } from 'zod';
 import {
   newRebuildId,
+  pollUntil,
   QUEUES,
   rebuildSpecSchema,
   silentLogger,
@@ -242,9 +243,10 @@ describe('stage children against a real Redis', () => {
       },
     });
     try {
-      const deadline = Date.now() + 10_000;
-      while ((await reduceQueue.getCompletedCount()) < 2 && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 50));
+      await pollUntil(async () => (await reduceQueue.getCompletedCount()) >= 2, {
+        timeoutMs: 10_000,
+        intervalMs: 50,
+      });
       const reread = (await Job.fromId(rebuildQueue, rebuildId))!;
       expect((await reduceQueue.getJob(`${rebuildId}.fit`))?.name).toBe('fit');
       expect([...(await stageResults(reread, rebuildId, 'fit', 'fit'))]).toEqual([[0, good]]);
