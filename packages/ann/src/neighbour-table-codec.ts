@@ -32,13 +32,8 @@ const frame = framedFormat({
   magic: NEIGHBOUR_TABLE_MAGIC,
   version: NEIGHBOUR_TABLE_VERSION,
   headerBytes: HEADER_BYTES,
-  fields: {
-    headerBytes: { at: 6, type: 'u16' },
-    rows: { at: 8, type: 'u32' },
-    k: { at: 12, type: 'u32' },
-    firstRow: { at: 16, type: 'u32' },
-    payloadBytes: { at: 20, type: 'u32' },
-  },
+  u16: { headerBytes: 6 },
+  u32: { rows: 8, k: 12, firstRow: 16, payloadBytes: 20 },
   error: (e) => new AnnFormatError(e.message, { cause: e }),
 });
 

@@ -7,12 +7,10 @@ const demo = framedFormat({
   version: 3,
   readVersions: [2, 3],
   headerBytes: 32,
-  fields: {
-    kind: { at: 6, type: 'u8' },
-    width: { at: 8, type: 'u16' },
-    rows: { at: 12, type: 'u32' },
-    scale: { at: 16, type: 'f64' },
-  },
+  u8: { kind: 6 },
+  u16: { width: 8 },
+  u32: { rows: 12 },
+  f64: { scale: 16 },
   headerChecksumAt: 28,
 });
 const values = { kind: 7, width: 513, rows: 0xfffffffe, scale: -0.1 };
@@ -102,7 +100,6 @@ describe('framed codec', () => {
       magic: 'LKMP',
       version: 1,
       headerBytes: 8,
-      fields: {},
       error: (e) => new TableError(e.code, e.detail),
     });
     const error = (() => {
@@ -120,13 +117,11 @@ describe('framed codec', () => {
 
   it('refuses a layout whose fields overlap or leave the header, and a bad magic', () => {
     const base = { format: 'bad', magic: 'LKBD', version: 1, headerBytes: 16 };
-    expect(() => framedFormat({ ...base, fields: { a: { at: 4, type: 'u32' } } })).toThrow(/overlaps/);
-    expect(() =>
-      framedFormat({ ...base, fields: { a: { at: 8, type: 'u32' }, b: { at: 10, type: 'u16' } } }),
-    ).toThrow(/overlaps/);
-    expect(() => framedFormat({ ...base, fields: { a: { at: 12, type: 'f64' } } })).toThrow(/outside/);
-    expect(() => framedFormat({ ...base, fields: {}, headerChecksumAt: 14 })).toThrow(/header checksum/);
-    expect(() => framedFormat({ ...base, magic: 'LK', fields: {} })).toThrow(/magic/);
+    expect(() => framedFormat({ ...base, u32: { a: 4 } })).toThrow(/overlaps/);
+    expect(() => framedFormat({ ...base, u32: { a: 8 }, u16: { b: 10 } })).toThrow(/overlaps/);
+    expect(() => framedFormat({ ...base, f64: { a: 12 } })).toThrow(/outside/);
+    expect(() => framedFormat({ ...base, headerChecksumAt: 14 })).toThrow(/header checksum/);
+    expect(() => framedFormat({ ...base, magic: 'LK' })).toThrow(/magic/);
   });
 
   it('refuses a value that does not fit its field', () => {

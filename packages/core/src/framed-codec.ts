@@ -19,12 +19,6 @@ import { crc32 } from './crc32';
 
 export type FramedFieldType = 'u8' | 'u16' | 'u32' | 'f64';
 
-export interface FramedField {
-  /** Byte offset in the header (after the 6 bytes of magic and version). */
-  at: number;
-  type: FramedFieldType;
-}
-
 /** What is wrong with a framed buffer. */
 export type FramedFormatErrorCode =
   | 'BAD_MAGIC'
@@ -51,7 +45,16 @@ export class FramedFormatError extends Error {
   }
 }
 
-export interface FramedFormatSpec<F extends string> {
+/**
+ * A format's frame. Header fields are given by type, each name with its byte offset (after the 6 bytes of magic
+ * and version), e.g. `u32: { count: 8, dim: 12 }`; bytes no field names are written as zero and not read.
+ */
+export interface FramedFormatSpec<
+  U8 extends string,
+  U16 extends string,
+  U32 extends string,
+  F64 extends string,
+> {
   /** The format's name in error messages, e.g. `'vector shard'`. */
   format: string;
   /** Four latin1 characters at offset 0. */
@@ -62,7 +65,10 @@ export interface FramedFormatSpec<F extends string> {
   readVersions?: readonly number[];
   /** Header size in bytes (magic and version included); the payload starts here. */
   headerBytes: number;
-  fields: { readonly [K in F]: FramedField };
+  u8?: Record<U8, number>;
+  u16?: Record<U16, number>;
+  u32?: Record<U32, number>;
+  f64?: Record<F64, number>;
   /** Offset of a CRC-32 of the header bytes before it, so that a header read alone can be trusted. */
   headerChecksumAt?: number;
   /** Turns a failure into the error the format throws (default: the {@link FramedFormatError} itself). */
@@ -87,22 +93,23 @@ export class FramedFormat<F extends string> {
   /** Header and trailing checksum: the size of a frame with an empty payload. */
   readonly overheadBytes: number;
   private readonly readVersions: readonly number[];
-  private readonly fields: ReadonlyArray<readonly [F, FramedField]>;
+  private readonly fields: ReadonlyArray<{ name: F; type: FramedFieldType; at: number }>;
   private readonly headerChecksumAt: number | undefined;
   private readonly toError: (error: FramedFormatError) => Error;
 
-  constructor(spec: FramedFormatSpec<F>) {
+  constructor(spec: FramedFormatSpec<string, string, string, string>) {
     if (Buffer.byteLength(spec.magic, 'latin1') !== MAGIC_BYTES || !/^[\x20-\x7e]{4}$/.test(spec.magic))
       throw new RangeError(
         `framed format magic must be 4 printable characters, got ${JSON.stringify(spec.magic)}`,
       );
-    const fields = Object.entries(spec.fields) as Array<[F, FramedField]>;
+    const fields = (['u8', 'u16', 'u32', 'f64'] as const).flatMap((type) =>
+      Object.entries<number>(spec[type] ?? {}).map(([name, at]) => ({ name: name as F, type, at })),
+    );
     const checksumAt = spec.headerChecksumAt;
     const taken = [{ name: 'magic + version', at: 0, end: 6 }];
     if (checksumAt !== undefined)
       taken.push({ name: 'header checksum', at: checksumAt, end: checksumAt + 4 });
-    for (const [name, field] of fields)
-      taken.push({ name, at: field.at, end: field.at + FIELD_BYTES[field.type] });
+    for (const { name, type, at } of fields) taken.push({ name, at, end: at + FIELD_BYTES[type] });
     taken.sort((a, b) => a.at - b.at);
     taken.forEach((t, i) => {
       if (!Number.isInteger(t.at) || t.end > spec.headerBytes || (i > 0 && t.at < taken[i - 1]!.end))
@@ -129,7 +136,7 @@ export class FramedFormat<F extends string> {
     const header = Buffer.alloc(this.headerBytes);
     header.write(this.magic, 0, 'latin1');
     header.writeUInt16LE(version, 4);
-    for (const [name, { at, type }] of this.fields) {
+    for (const { name, type, at } of this.fields) {
       const v = values[name];
       if (type !== 'f64' && !(Number.isInteger(v) && v >= 0 && v < 2 ** (8 * FIELD_BYTES[type])))
         throw new RangeError(`${this.format} header field ${name} = ${v} does not fit a ${type}`);
@@ -203,7 +210,7 @@ export class FramedFormat<F extends string> {
         );
     }
     const values = {} as Record<F, number>;
-    for (const [name, { at: offset, type }] of this.fields) {
+    for (const { name, type, at: offset } of this.fields) {
       values[name] =
         type === 'u8'
           ? buf.readUInt8(offset)
@@ -235,8 +242,13 @@ export class FramedFormat<F extends string> {
 }
 
 /** States a binary format's frame once (see {@link FramedFormat}). */
-export function framedFormat<F extends string>(spec: FramedFormatSpec<F>): FramedFormat<F> {
-  return new FramedFormat(spec);
+export function framedFormat<
+  U8 extends string = never,
+  U16 extends string = never,
+  U32 extends string = never,
+  F64 extends string = never,
+>(spec: FramedFormatSpec<U8, U16, U32, F64>): FramedFormat<U8 | U16 | U32 | F64> {
+  return new FramedFormat<U8 | U16 | U32 | F64>(spec);
 }
 
 function asBuffer(bytes: Uint8Array): Buffer {

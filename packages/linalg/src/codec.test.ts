@@ -5,16 +5,9 @@ import { decodePcaModel, encodedPcaModelSize, encodePcaModel, PcaModelFormatErro
 import { fitPcaSync, type PcaModel } from './pca';
 import { SeededRandom } from './random';
 
-function codeOf(fn: () => unknown): FramedFormatErrorCode | undefined {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(PcaModelFormatError);
-    expect((error as PcaModelFormatError).name).toBe('PcaModelFormatError');
-    return (error as PcaModelFormatError).code;
-  }
-  return undefined;
-}
+/** Throws a PcaModelFormatError with this code. */
+const formatError = (code: FramedFormatErrorCode) =>
+  expect.objectContaining({ name: 'PcaModelFormatError', code }) as unknown as Error;
 
 /** A model of random numbers (the encoding does not care whether they came from a fit). */
 function randomModel(dim: number, k: number, seed: number): PcaModel {
@@ -78,22 +71,24 @@ describe('PCA model codec', () => {
   it('rejects a wrong magic, an unknown version and a corrupt header', () => {
     const wrongMagic = Buffer.from(bytes);
     wrongMagic.write('LKPX', 0, 'latin1');
-    expect(codeOf(() => decodePcaModel(wrongMagic))).toBe('BAD_MAGIC');
+    expect(() => decodePcaModel(wrongMagic)).toThrow(formatError('BAD_MAGIC'));
     expect(() => decodePcaModel(wrongMagic)).toThrow(/PCA model: bad magic "LKPX"/);
     const version = Buffer.from(bytes);
     version.writeUInt16LE(2, 4);
-    expect(codeOf(() => decodePcaModel(version))).toBe('UNSUPPORTED_VERSION');
+    expect(() => decodePcaModel(version)).toThrow(formatError('UNSUPPORTED_VERSION'));
     expect(() => decodePcaModel(version)).toThrow(/unsupported version 2/);
     const badK = Buffer.from(bytes);
     badK.writeUInt32LE(21, 12);
-    expect(codeOf(() => decodePcaModel(badK))).toBe('INCONSISTENT_HEADER');
+    expect(() => decodePcaModel(badK)).toThrow(formatError('INCONSISTENT_HEADER'));
     expect(() => decodePcaModel(badK)).toThrow(/header is corrupt/);
   });
 
   it('rejects truncated and over-long input', () => {
-    expect(codeOf(() => decodePcaModel(bytes.subarray(0, 10)))).toBe('TRUNCATED');
+    expect(() => decodePcaModel(bytes.subarray(0, 10))).toThrow(formatError('TRUNCATED'));
     expect(() => decodePcaModel(bytes.subarray(0, bytes.length - 1))).toThrow(/truncated: \d+ of \d+ bytes/);
-    expect(codeOf(() => decodePcaModel(Buffer.concat([bytes, Buffer.from([0])])))).toBe('TRAILING_BYTES');
+    expect(() => decodePcaModel(Buffer.concat([bytes, Buffer.from([0])]))).toThrow(
+      formatError('TRAILING_BYTES'),
+    );
   });
 
   it('detects corruption anywhere in the payload (checksum)', () => {
@@ -101,7 +96,7 @@ describe('PCA model codec', () => {
       const corrupt = Buffer.from(bytes);
       corrupt[at] = corrupt[at]! ^ 0x10;
       expect(() => decodePcaModel(corrupt)).toThrow(PcaModelFormatError);
-      expect(codeOf(() => decodePcaModel(corrupt))).toBe('CHECKSUM_MISMATCH');
+      expect(() => decodePcaModel(corrupt)).toThrow(formatError('CHECKSUM_MISMATCH'));
     }
   });
 

@@ -37,12 +37,8 @@ const frame = framedFormat({
   magic: PCA_MODEL_MAGIC,
   version: PCA_MODEL_VERSION,
   headerBytes: 32,
-  fields: {
-    dim: { at: 8, type: 'u32' },
-    k: { at: 12, type: 'u32' },
-    sampleCount: { at: 16, type: 'u32' },
-    totalVariance: { at: 24, type: 'f64' },
-  },
+  u32: { dim: 8, k: 12, sampleCount: 16 },
+  f64: { totalVariance: 24 },
   error: (e) => new PcaModelFormatError(e.format, e.code, e.detail),
 });
 

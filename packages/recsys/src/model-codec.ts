@@ -74,6 +74,11 @@ const U32_FIELDS = [
   'holdoutDays',
   'popularityWindowDays',
 ] as const;
+/** Where each u32 field sits: 8, 12, 16, … in the order above. */
+const U32_OFFSETS = Object.fromEntries(U32_FIELDS.map((f, i) => [f, 8 + 4 * i])) as Record<
+  (typeof U32_FIELDS)[number],
+  number
+>;
 
 const frame = framedFormat({
   format: 'prepared model',
@@ -81,16 +86,9 @@ const frame = framedFormat({
   version: MODEL_VERSION,
   readVersions: [1, MODEL_VERSION],
   headerBytes: HEADER_BYTES,
-  fields: {
-    headerBytes: { at: 6, type: 'u16' },
-    ...(Object.fromEntries(U32_FIELDS.map((f, i) => [f, { at: 8 + 4 * i, type: 'u32' }])) as Record<
-      (typeof U32_FIELDS)[number],
-      { at: number; type: 'u32' }
-    >),
-    coldStartShare: { at: 64, type: 'f64' },
-    fileBytes: { at: 72, type: 'f64' },
-    optionsBytes: { at: 80, type: 'u32' },
-  },
+  u16: { headerBytes: 6 },
+  u32: { ...U32_OFFSETS, optionsBytes: 80 },
+  f64: { coldStartShare: 64, fileBytes: 72 },
   error: (e) => new RecsysFormatError(e.message, { cause: e }),
 });
 

@@ -54,14 +54,8 @@ const frame = framedFormat({
   magic: VECTOR_SHARD_MAGIC,
   version: VECTOR_SHARD_VERSION,
   headerBytes: VECTOR_SHARD_HEADER_BYTES,
-  fields: {
-    idEncoding: { at: 6, type: 'u8' },
-    valueType: { at: 7, type: 'u8' },
-    count: { at: 8, type: 'u32' },
-    dim: { at: 12, type: 'u32' },
-    idWidth: { at: 16, type: 'u32' },
-    vectorsOffset: { at: 20, type: 'u32' },
-  },
+  u8: { idEncoding: 6, valueType: 7 },
+  u32: { count: 8, dim: 12, idWidth: 16, vectorsOffset: 20 },
   headerChecksumAt: 28,
   error: (e) => new VectorShardError(ERROR_CODES[e.code], e.detail),
 });

@@ -12,10 +12,11 @@ import { sampleRows } from './sample-rows';
 
 /**
  * `fit` job: fits PCA on a bounded, deterministic sample of rows from every embedding shard (after the
- * rebuild's signed power normalisation, as `project` applies it) and writes `pca.bin`. It reads each shard's header,
- * then only the sampled rows (ranged reads), so its memory is the sample's, not the corpus's. Runs cooperatively (it yields to the event loop every ~100 ms) so the job's
- * lock keeps being renewed. The output dimension is capped at what the sample supports
- * (min(dims, input dim, sample − 1)); the result records the dimension used.
+ * rebuild's signed power normalisation, as `project` applies it) and writes `pca.bin`. It reads each shard's
+ * header, then only the sampled rows (ranged reads), so its memory is the sample's, not the corpus's. Runs
+ * cooperatively (it yields to the event loop every ~100 ms) so the job's lock keeps being renewed. The output
+ * dimension is capped at what the sample supports (min(dims, input dim, sample − 1)); the result records the
+ * dimension used.
  */
 export function createFitPcaHandler(deps: { store: ObjectStore }) {
   return defineHandler({
