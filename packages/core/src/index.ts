@@ -8,6 +8,7 @@ export * from './manifest';
 export * from './plan';
 export * from './concurrency';
 export * from './crc32';
+export * from './murmur3';
 export * from './framed-codec';
 export * from './api-tokens';
 export * from './credential-verifier';

@@ -8,6 +8,8 @@
  * produced and turning one part off leaves the others byte-identical.
  */
 
+import { fmix32 } from './murmur3';
+
 /** 32-bit FNV-1a of a string. */
 function fnv1a(text: string): number {
   let h = 0x811c9dc5;
@@ -16,16 +18,6 @@ function fnv1a(text: string): number {
     h = Math.imul(h, 0x01000193);
   }
   return h >>> 0;
-}
-
-/** murmur3's 32-bit finaliser. */
-function fmix32(x: number): number {
-  x ^= x >>> 16;
-  x = Math.imul(x, 0x85ebca6b);
-  x ^= x >>> 13;
-  x = Math.imul(x, 0xc2b2ae35);
-  x ^= x >>> 16;
-  return x >>> 0;
 }
 
 /** A 32-bit hash of a sequence of numbers and strings (order matters). */

@@ -1,4 +1,6 @@
+import { fmix32 } from '@lookalike/core';
 import { RecsysInputError } from './errors';
+import { buildSlots } from './open-addressing';
 
 /** H&M article ids are 10 digits with a leading zero (`0108775015`); files sometimes drop the zero. */
 export const ARTICLE_ID_DIGITS = 10;
@@ -132,26 +134,12 @@ export class ArticleIdTable {
   }
 
   private buildSlots(ids: number): void {
-    let cap = 16;
-    while (cap < ids * 2) cap *= 2;
-    const slots = new Int32Array(cap);
-    const mask = cap - 1;
-    for (let i = 0; i < this.count; i++) {
-      let s = hashCode(this.codes[i]!) & mask;
-      while (slots[s] !== 0) s = (s + 1) & mask;
-      slots[s] = i + 1;
-    }
-    this.slots = slots;
-    this.mask = mask;
+    this.slots = buildSlots(ids, this.count, (i) => hashCode(this.codes[i]!));
+    this.mask = this.slots.length - 1;
   }
 }
 
+/** An article code (< 2^53) hashed: its two 32-bit halves folded, then murmur3's finaliser. */
 function hashCode(code: number): number {
-  let h = (code >>> 0) ^ Math.imul(Math.floor(code / 4294967296), 0x9e3779b1);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32((code >>> 0) ^ Math.imul(Math.floor(code / 4294967296), 0x9e3779b1));
 }

@@ -1,4 +1,6 @@
+import { fmix32 } from '@lookalike/core';
 import { RecsysInputError } from './errors';
+import { buildSlots } from './open-addressing';
 
 /**
  * Interns string ids (customer ids: 64 hex characters each, 1.37M of them) to dense indices 0, 1, 2, … in
@@ -155,24 +157,18 @@ export class IdTable {
 
   /** (Re)builds the hash table for at least `ids` entries at load factor ≤ 1/2, inserting the current ids. */
   private buildSlots(ids: number): Int32Array {
-    let cap = 16;
-    while (cap < ids * 2) cap *= 2;
-    const slots = new Int32Array(cap);
-    const mask = cap - 1;
-    for (let i = 0; i < this.count; i++) {
-      let s = hashBytes(this.pool, this.offsets[i]!, this.offsets[i + 1]!) & mask;
-      while (slots[s] !== 0) s = (s + 1) & mask;
-      slots[s] = i + 1;
-    }
+    const slots = buildSlots(ids, this.count, (i) =>
+      hashBytes(this.pool, this.offsets[i]!, this.offsets[i + 1]!),
+    );
     this.slots = slots;
-    this.mask = mask;
+    this.mask = slots.length - 1;
     return slots;
   }
 }
 
 /**
  * MurmurHash3 (x86, 32-bit) of the bytes, seed 0, reading four bytes a step: a 64-character id costs 16
- * rounds instead of 64 for a byte-wise hash.
+ * rounds instead of 64 for a byte-wise hash (its finaliser is core's `fmix32`).
  */
 export function hashBytes(bytes: Uint8Array, start: number, end: number): number {
   let h = 0;
@@ -197,11 +193,5 @@ export function hashBytes(bytes: Uint8Array, start: number, end: number): number
     k = Math.imul(k, 0x1b873593);
     h ^= k;
   }
-  h ^= end - start;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32(h ^ (end - start));
 }

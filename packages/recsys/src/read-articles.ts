@@ -1,14 +1,6 @@
 import { ArticleIdTable, parseArticleCode } from './article-id-table';
-import {
-  readCsv,
-  locateColumns,
-  csvOptionsOf,
-  type CsvReadOptions,
-  type CsvReadSummary,
-  type CsvRecord,
-  type CsvSource,
-  type RecordVerdict,
-} from './csv-reader';
+import type { CsvReadOptions, CsvReadSummary, CsvSource } from './csv-reader';
+import { readCsvTable } from './csv-table';
 
 /** The `articles.csv` columns kept by default (those present in the file; the rest are dropped). */
 export const DEFAULT_ARTICLE_COLUMNS = [
@@ -47,45 +39,38 @@ export async function readArticles(
   const articles = new ArticleIdTable(1 << 14);
   const wanted = options.keepColumns ?? DEFAULT_ARTICLE_COLUMNS;
   const attributes: Record<string, string[]> = {};
-  const kept: { name: string; at: number; values: string[]; dedupe: Map<string, string> }[] = [];
-  let fields = 0;
-  let column = 0;
-  const header = (rec: CsvRecord): RecordVerdict => {
-    const found = locateColumns(rec, ['article_id'] as const, wanted);
-    if (typeof found === 'string') return found;
-    fields = found.fields;
-    column = found.columns.article_id;
-    for (const name of wanted) {
-      const at = found.columns[name];
-      if (at === undefined) continue;
-      const values: string[] = [];
-      attributes[name] = values;
-      kept.push({ name, at, values, dedupe: new Map() });
-    }
-    return undefined;
-  };
-  const row = (rec: CsvRecord): RecordVerdict => {
-    if (rec.fields !== fields) return `expected ${fields} fields, found ${rec.fields}`;
-    const code = parseArticleCode(rec.bytes, rec.starts[column]!, rec.ends[column]!);
-    if (code < 0) return `article_id is not 1-10 digits: ${JSON.stringify(rec.text(column))}`;
-    const before = articles.size;
-    const index = articles.intern(code);
-    if (articles.size === before) return `duplicate article_id ${rec.text(column)}`;
-    for (const k of kept) {
-      const v = rec.text(k.at);
-      let shared = k.dedupe.get(v);
-      if (shared === undefined) {
-        shared = v;
-        k.dedupe.set(v, v);
+  const summary = await readCsvTable(source, options, {
+    file: 'articles.csv',
+    required: ['article_id'],
+    optional: wanted,
+    rows: (columns) => {
+      const column = columns.article_id;
+      const kept: { at: number; values: string[]; dedupe: Map<string, string> }[] = [];
+      for (const name of wanted) {
+        const at = columns[name];
+        if (at === undefined) continue;
+        const values: string[] = [];
+        attributes[name] = values;
+        kept.push({ at, values, dedupe: new Map() });
       }
-      k.values[index] = shared;
-    }
-    return undefined;
-  };
-  const summary = await readCsv(
-    source,
-    { file: options.file ?? 'articles.csv', ...csvOptionsOf(options) },
-    { header, row },
-  );
+      return (rec) => {
+        const code = parseArticleCode(rec.bytes, rec.starts[column]!, rec.ends[column]!);
+        if (code < 0) return `article_id is not 1-10 digits: ${JSON.stringify(rec.text(column))}`;
+        const before = articles.size;
+        const index = articles.intern(code);
+        if (articles.size === before) return `duplicate article_id ${rec.text(column)}`;
+        for (const k of kept) {
+          const v = rec.text(k.at);
+          let shared = k.dedupe.get(v);
+          if (shared === undefined) {
+            shared = v;
+            k.dedupe.set(v, v);
+          }
+          k.values[index] = shared;
+        }
+        return undefined;
+      };
+    },
+  });
   return { articles, attributes, summary };
 }

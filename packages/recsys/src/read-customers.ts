@@ -1,13 +1,5 @@
-import {
-  readCsv,
-  locateColumns,
-  csvOptionsOf,
-  type CsvReadOptions,
-  type CsvReadSummary,
-  type CsvRecord,
-  type CsvSource,
-  type RecordVerdict,
-} from './csv-reader';
+import type { CsvReadOptions, CsvReadSummary, CsvSource } from './csv-reader';
+import { readCsvTable } from './csv-table';
 import { IdTable } from './id-table';
 
 export interface ReadCustomersOptions extends Partial<CsvReadOptions> {
@@ -31,30 +23,21 @@ export async function readCustomers(
   options: ReadCustomersOptions = {},
 ): Promise<CustomersReadResult> {
   const customers = new IdTable(options.expectedRows ?? 1 << 16, 64);
-  let fields = 0;
-  let column = 0;
-  const header = (rec: CsvRecord): RecordVerdict => {
-    const found = locateColumns(rec, ['customer_id'] as const);
-    if (typeof found === 'string') return found;
-    fields = found.fields;
-    column = found.columns.customer_id;
-    return undefined;
-  };
-  const row = (rec: CsvRecord): RecordVerdict => {
-    if (rec.fields !== fields) return `expected ${fields} fields, found ${rec.fields}`;
-    const s = rec.starts[column]!;
-    const e = rec.ends[column]!;
-    if (e === s || rec.escaped[column] === 1)
-      return `invalid customer_id ${JSON.stringify(rec.text(column))}`;
-    const before = customers.size;
-    customers.internBytes(rec.bytes, s, e);
-    if (customers.size === before) return `duplicate customer_id ${rec.text(column)}`;
-    return undefined;
-  };
-  const summary = await readCsv(
-    source,
-    { file: options.file ?? 'customers.csv', ...csvOptionsOf(options) },
-    { header, row },
-  );
+  const summary = await readCsvTable(source, options, {
+    file: 'customers.csv',
+    required: ['customer_id'],
+    rows:
+      ({ customer_id: column }) =>
+      (rec) => {
+        const s = rec.starts[column]!;
+        const e = rec.ends[column]!;
+        if (e === s || rec.escaped[column] === 1)
+          return `invalid customer_id ${JSON.stringify(rec.text(column))}`;
+        const before = customers.size;
+        customers.internBytes(rec.bytes, s, e);
+        if (customers.size === before) return `duplicate customer_id ${rec.text(column)}`;
+        return undefined;
+      },
+  });
   return { customers, summary };
 }

@@ -1,14 +1,6 @@
 import { ArticleIdTable, parseArticleCode } from './article-id-table';
-import {
-  readCsv,
-  locateColumns,
-  csvOptionsOf,
-  type CsvReadOptions,
-  type CsvReadSummary,
-  type CsvRecord,
-  type CsvSource,
-  type RecordVerdict,
-} from './csv-reader';
+import type { CsvReadOptions, CsvReadSummary, CsvRecord, CsvSource, RecordVerdict } from './csv-reader';
+import { readCsvTable } from './csv-table';
 import { parseIsoDayBytes } from './days';
 import { IdTable } from './id-table';
 import { TransactionLogBuilder, type TransactionLog } from './transactions';
@@ -61,7 +53,7 @@ export async function readTransactions(
   const articlesBefore = articles.size;
   const knownOnly = options.knownArticlesOnly === true && options.articles !== undefined;
   const log = new TransactionLogBuilder(options.expectedRows ?? 1 << 20);
-  let fields = 0;
+  // Column indices, set from the header.
   let cDay = 0;
   let cCustomer = 0;
   let cArticle = 0;
@@ -76,20 +68,7 @@ export async function readTransactions(
   let lastArticleCode = -1;
   let lastArticleIndex = -1;
 
-  const header = (rec: CsvRecord): RecordVerdict => {
-    const found = locateColumns(rec, REQUIRED, OPTIONAL);
-    if (typeof found === 'string') return found;
-    fields = found.fields;
-    cDay = found.columns.t_dat;
-    cCustomer = found.columns.customer_id;
-    cArticle = found.columns.article_id;
-    cPrice = found.columns.price ?? -1;
-    cChannel = found.columns.sales_channel_id ?? -1;
-    return undefined;
-  };
-
   const row = (rec: CsvRecord): RecordVerdict => {
-    if (rec.fields !== fields) return `expected ${fields} fields, found ${rec.fields}`;
     const b = rec.bytes;
     const starts = rec.starts;
     const ends = rec.ends;
@@ -147,11 +126,19 @@ export async function readTransactions(
     return undefined;
   };
 
-  const summary = await readCsv(
-    source,
-    { file: options.file ?? 'transactions_train.csv', ...csvOptionsOf(options) },
-    { header, row },
-  );
+  const summary = await readCsvTable(source, options, {
+    file: 'transactions_train.csv',
+    required: REQUIRED,
+    optional: OPTIONAL,
+    rows: (columns) => {
+      cDay = columns.t_dat;
+      cCustomer = columns.customer_id;
+      cArticle = columns.article_id;
+      cPrice = columns.price ?? -1;
+      cChannel = columns.sales_channel_id ?? -1;
+      return row;
+    },
+  });
   return {
     transactions: log.finish(),
     customers,
