@@ -51,6 +51,20 @@ export function normalDraws(uniform: () => number): () => number {
   };
 }
 
+/**
+ * mulberry32: uint32 values from a 32-bit seed. Kept beside sfc32 (`Rng`) for the outputs pinned to it: linalg's
+ * eigen-solver start vectors (so the PCA model's bytes) and the benchmark corpora behind docs/benchmarks.md.
+ */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    let t = (state = (state + 0x6d2b79f5) >>> 0);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  };
+}
+
 export class Rng {
   private a: number;
   private b: number;

@@ -1,24 +1,21 @@
-import { normalDraws } from '@lookalike/core';
+import { mulberry32, normalDraws } from '@lookalike/core';
 
 /**
- * A small seeded pseudo-random generator (mulberry32; kept beside core's sfc32 `Rng` because the eigen-solver's
+ * A small seeded pseudo-random generator (core's mulberry32, kept beside its sfc32 `Rng` because the eigen-solver's
  * start vectors, hence the PCA model's bytes, are pinned to it). Used for the deterministic start vectors of the
  * eigen-solver and for synthetic test / benchmark data; it is not cryptographic.
  */
 export class SeededRandom {
-  private state: number;
+  private readonly uint32: () => number;
   private readonly normals = normalDraws(() => this.next());
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
+    this.uint32 = mulberry32(seed);
   }
 
   /** Uniform 32-bit unsigned integer. */
   nextUint32(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
+    return this.uint32();
   }
 
   /** Uniform in [0, 1), 53 random bits. */
