@@ -31,7 +31,7 @@ import { ensureCorpus } from './lib/corpus.mjs';
 import { startStack } from './lib/stack.mjs';
 import { completedJobs, problems, startWorker } from './lib/workers.mjs';
 
-const { jobId, JOB_NAMES, QUEUES, forEachLimit } = load('@lookalike/core');
+const { jobId, QUEUES, forEachLimit } = load('@lookalike/core');
 const {
   decodeVectorShard,
   embeddingsShardKey,
@@ -374,7 +374,7 @@ async function runPipelineOn(stack, storeKind, workersCount, items, warmItems) {
           });
           jobs.push(
             await queue.add(
-              JOB_NAMES.embed,
+              'embed',
               { rebuildId: warmId, shard, batchSize: opts.batchSize, padding: PADDING },
               { jobId: jobId(warmId, 'embed', shard) },
             ),
@@ -395,7 +395,7 @@ async function runPipelineOn(stack, storeKind, workersCount, items, warmItems) {
     const t0 = performance.now();
     const jobs = await queue.addBulk(
       Array.from({ length: shards }, (_, shard) => ({
-        name: JOB_NAMES.embed,
+        name: 'embed',
         data: { rebuildId, shard, batchSize: opts.batchSize, padding: PADDING },
         opts: { jobId: jobId(rebuildId, 'embed', shard) },
       })),

@@ -46,7 +46,7 @@ const {
   encodeNeighbourTable,
   selectBlasCore,
 } = load('@lookalike/ann');
-const { jobId, JOB_NAMES, QUEUES } = load('@lookalike/core');
+const { jobId, QUEUES } = load('@lookalike/core');
 const { encodeVectorShard, indexKey, neighboursPartKey, reducedShardKey } = load('@lookalike/storage');
 
 const opts = parseArgs(process.argv.slice(2), {
@@ -400,7 +400,7 @@ async function runPipeline(vectors, sides) {
   const window = startWindow();
   const t0 = performance.now();
   const buildJob = await queue.add(
-    JOB_NAMES.buildIndex,
+    'build-index',
     { rebuildId, shards },
     { jobId: jobId(rebuildId, 'build-index') },
   );
@@ -409,7 +409,7 @@ async function runPipeline(vectors, sides) {
   const parts = Math.ceil(rows / rowsPerJob);
   const jobs = await queue.addBulk(
     Array.from({ length: parts }, (_, part) => ({
-      name: JOB_NAMES.neighbours,
+      name: 'neighbours',
       data: { rebuildId, part, start: part * rowsPerJob, end: Math.min(rows, (part + 1) * rowsPerJob), k },
       opts: { jobId: jobId(rebuildId, 'neighbours', part) },
     })),
