@@ -58,6 +58,17 @@ function contextFor(
   return ctx;
 }
 
+/** What prepare-recommend records (its `parts` per test). */
+const preparedFigures = {
+  customers: 900,
+  holdoutCustomers: 80,
+  newArticles: 12,
+  newArticlesSoldInHoldout: 3,
+  skippedRows: {},
+};
+
+const fresh = (rebuildSpec: RebuildSpec) => ManifestRepository.initial(newRebuildId(), rebuildSpec);
+
 describe('rebuild steps', () => {
   let dir: string;
   let store: FsObjectStore;
@@ -106,19 +117,6 @@ describe('rebuild steps', () => {
       ['project', 2, false],
     ]);
   });
-});
-
-describe('the steps that hand stage work to workers', () => {
-  let dir: string;
-  let store: FsObjectStore;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'lookalike-steps-'));
-    store = new FsObjectStore({ root: dir });
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
-  const fresh = (rebuildSpec: RebuildSpec) => ManifestRepository.initial(newRebuildId(), rebuildSpec);
 
   it('merge adds one merge job over every neighbour part and records the rows it merged', async () => {
     const manifest = fresh(spec());
@@ -138,14 +136,7 @@ describe('the steps that hand stage work to workers', () => {
     await expect(evaluate.start(contextFor(store, both, manifest))).rejects.toThrow(
       'prepare-recommend recorded nothing',
     );
-    manifest.recommend = {
-      customers: 900,
-      holdoutCustomers: 80,
-      newArticles: 12,
-      newArticlesSoldInHoldout: 3,
-      parts: 3,
-      skippedRows: {},
-    };
+    manifest.recommend = { ...preparedFigures, parts: 3 };
     const [child, ...more] = await evaluate.start(contextFor(store, both, manifest));
     expect(more).toEqual([]);
     expect(child).toEqual({
@@ -190,14 +181,7 @@ describe('the steps that hand stage work to workers', () => {
   it('recommend fails its stage when a part’s evaluation is missing', async () => {
     const both = spec({ transactions: 'file:///t.csv', customers: 'file:///c.csv' });
     const manifest = fresh(both);
-    manifest.recommend = {
-      customers: 10,
-      holdoutCustomers: 1,
-      newArticles: 0,
-      newArticlesSoldInHoldout: 0,
-      parts: 2,
-      skippedRows: {},
-    };
+    manifest.recommend = { ...preparedFigures, parts: 2 };
     await expect(recommend.finish!(contextFor(store, both, manifest))).rejects.toThrow('outputs are missing');
   });
 });
