@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { METHODS } from '@lookalike/recsys';
 
 const CLI = join(__dirname, '..', '..', 'services', 'cli', 'dist', 'main.js');
@@ -45,7 +45,9 @@ describe('lookalike demo', () => {
       expect(stdout).toMatch(/^submission\.csv, the API and the gallery: hybrid$/m);
       // The demo rebuild measures its neighbours against the sample's labels: each share beside chance, and the
       // sample's images are drawn from those labels, so the neighbours agree far above chance.
-      expect(stdout).toMatch(/^quality {2}neighbours against the labels of articles\.csv \(600 articles\):$/m);
+      expect(stdout).toMatch(
+        /^quality {2}neighbours against the labels of articles\.csv \(600 articles\):$/m,
+      );
       const type = /^\s+product type\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)$/m.exec(stdout);
       expect(type).not.toBeNull();
       const [at1, , at10, , chance] = type!.slice(1).map(Number);
@@ -53,7 +55,25 @@ describe('lookalike demo', () => {
       expect(at1!).toBeGreaterThanOrEqual(at10!);
       const gallery = /^gallery\s+(\S+index\.html)$/m.exec(stdout)?.[1];
       expect(gallery && existsSync(gallery)).toBe(true);
-      expect(readFileSync(gallery!, 'utf8')).toContain('<h2>Neighbour quality</h2>');
+      const html = readFileSync(gallery!, 'utf8');
+      expect(html).toContain('<h2>Neighbour quality</h2>');
+      // The gallery's customers (the evaluate job's sample) show submission.csv's rows for them, in order.
+      const submission = new Map(
+        readFileSync(join(dirname(gallery!), '..', 'submission.csv'), 'utf8')
+          .trim()
+          .split('\n')
+          .slice(1)
+          .map((line) => [line.split(',')[0]!, line.split(',')[1]!.split(' ')] as const),
+      );
+      const customers = [
+        ...html.matchAll(/<section class="customer" data-customer="([^"]+)">([\s\S]*?)<\/section>/g),
+      ];
+      expect(customers).toHaveLength(6);
+      for (const [, id, body] of customers) {
+        const recommended = body!.slice(body!.indexOf('<h4>recommended</h4>'));
+        const shown = [...recommended.matchAll(/data-article="(\d{10})"/g)].map((m) => m[1]);
+        expect({ id, shown }).toEqual({ id, shown: submission.get(id!) });
+      }
       expect(existsSync(join(work, '.lookalike', 'sample', 'sample.json'))).toBe(true);
     } finally {
       await rm(work, { recursive: true, force: true });

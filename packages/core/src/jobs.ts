@@ -227,13 +227,17 @@ export const recommendResultSchema = z.object({ customers: z.int().min(0), ms: z
 export type RecommendResult = z.infer<typeof recommendResultSchema>;
 
 /**
- * `recommend` queue, job name `evaluate`: the recommend parts into `submission.csv`, and their evaluation partials
- * into `evaluation.json` / `evaluation.md`. The figures of the report's heading come from prepare's result.
+ * `recommend` queue, job name `evaluate`: the recommend parts into `submission.csv`, their evaluation partials
+ * into `evaluation.json` / `evaluation.md`, and the gallery's customer sample (`recommendations/customer-sample.json`).
+ * The figures of the report's heading come from prepare's result.
  */
 export const evaluateJobSchema = z.object({
   rebuildId,
-  /** Recommend parts of the rebuild. */
+  /** Recommend parts of the rebuild, of `customersPerJob` customers each. */
   parts: z.int().min(1),
+  customersPerJob: z.int().min(1),
+  /** Customers with holdout purchases in the gallery's sample. */
+  sampleCustomers: z.int().min(0).default(6),
   holdoutDays: z.int().min(0),
   customers: z.int().min(0),
   holdoutCustomers: z.int().min(0),
@@ -245,6 +249,8 @@ export type EvaluateJobData = z.infer<typeof evaluateJobSchema>;
 export const evaluateResultSchema = z.object({
   /** Every method's figures, in `METHODS` order. */
   methods: z.array(methodFiguresSchema),
+  /** Customers in the gallery's sample. */
+  sampledCustomers: z.int().min(0),
   ms: z.number().min(0),
 });
 export type EvaluateResult = z.infer<typeof evaluateResultSchema>;

@@ -1,21 +1,8 @@
 import sharp from 'sharp';
 import { forEachLimit, planShardSchema, type Logger, type Manifest } from '@lookalike/core';
-import {
-  DEFAULT_METHOD,
-  decodeModel,
-  isoDay,
-  PUBLISHED_CONTEXT,
-  PUBLISHED_HM_RESULTS,
-} from '@lookalike/recsys';
-import {
-  getJson,
-  planShardKey,
-  galleryPageKey,
-  galleryThumbKey,
-  recommendModelKey,
-  type ObjectStore,
-} from '@lookalike/storage';
-import { readNeighbourTable, readRecommendationRows } from '@lookalike/rebuild-artifacts';
+import { DEFAULT_METHOD, PUBLISHED_CONTEXT, PUBLISHED_HM_RESULTS } from '@lookalike/recsys';
+import { getJson, planShardKey, galleryPageKey, galleryThumbKey, type ObjectStore } from '@lookalike/storage';
+import { readCustomerSample, readNeighbourTable } from '@lookalike/rebuild-artifacts';
 import type { GalleryData, GalleryImage } from './gallery-data';
 import { renderGallery } from './render-gallery';
 
@@ -24,71 +11,11 @@ export interface GalleryOptions {
   articles?: number;
   /** Neighbours shown per query. */
   neighbours?: number;
-  /** Customers with holdout purchases shown (evenly spaced), when the rebuild recommended. */
-  customers?: number;
-}
-
-interface CustomerSample {
-  customerId: string;
-  purchases: { articleId: string; date: string }[];
-  recommendations: { articleId: string; hit: boolean }[];
-}
-
-/**
- * Recent purchases beside the 12 recommendations the recommend stage wrote for them (submission.csv's rows,
- * read from the recommendation parts), hits in the holdout marked.
- */
-async function sampleCustomers(
-  store: ObjectStore,
-  manifest: Manifest,
-  count: number,
-): Promise<CustomerSample[]> {
-  const rebuildId = manifest.rebuildId;
-  const model = decodeModel(await store.get(recommendModelKey(rebuildId)));
-  const withHoldout: number[] = [];
-  for (let c = 0; c < model.customers.size; c++) {
-    if (
-      model.holdout.offsets[c + 1]! > model.holdout.offsets[c]! &&
-      model.history.offsets[c + 1]! > model.history.offsets[c]!
-    ) {
-      withHoldout.push(c);
-    }
-  }
-  const picked = Array.from(
-    { length: Math.min(count, withHoldout.length) },
-    (_, i) =>
-      withHoldout[Math.floor(((i + 0.5) * withHoldout.length) / Math.min(count, withHoldout.length))]!,
-  );
-  const rows = await readRecommendationRows(store, rebuildId, manifest.spec.customersPerJob, picked);
-  return picked.map((c) => {
-    const row = rows.get(c)!;
-    if (row.customerId !== model.customers.id(c)) {
-      throw new Error(
-        `gallery: recommendation row of customer ${c} is ${row.customerId}, expected ${model.customers.id(c)}`,
-      );
-    }
-    const bought = new Set(
-      Array.from(
-        model.holdout.articles.subarray(model.holdout.offsets[c]!, model.holdout.offsets[c + 1]!),
-        (a) => model.articles.id(a),
-      ),
-    );
-    const from = model.history.offsets[c]!;
-    const to = Math.min(model.history.offsets[c + 1]!, from + 8);
-    return {
-      customerId: row.customerId,
-      purchases: Array.from({ length: to - from }, (_, i) => ({
-        articleId: model.articles.id(model.history.articles[from + i]!),
-        date: isoDay(model.history.days[from + i]!),
-      })),
-      recommendations: row.articles.map((articleId) => ({ articleId, hit: bought.has(articleId) })),
-    };
-  });
 }
 
 /**
  * Writes the static gallery of a rebuild: for a sample of articles, the query image beside its
- * neighbours with scores; for a sample of customers, their recent purchases beside their 12
+ * neighbours with scores; for the evaluate job's sample of customers, their recent purchases beside their 12
  * recommendations with holdout hits marked; MAP@12 by method; the manifest's figures. Thumbnails are copied beside the page so it
  * works from a local folder, an S3 bucket or the producer's HTTP API alike.
  */
@@ -115,7 +42,10 @@ export async function writeGallery(
     ]),
   );
 
-  const customers = manifest.recommend ? await sampleCustomers(store, manifest, options.customers ?? 6) : [];
+  // The evaluate job's sample (the gallery never decodes the recommendation model).
+  const sample = manifest.recommend ? await readCustomerSample(store, rebuildId) : [];
+  if (sample === undefined) logger.warn({ rebuildId }, 'gallery: the rebuild has no customer sample');
+  const customers = sample ?? [];
 
   // Image keys of the articles shown, from the plan.
   const needed = new Set<string>();

@@ -1,4 +1,5 @@
 export * from './corpus-plan';
+export * from './customer-sample';
 export * from './index-ids';
 export * from './merge-neighbours';
 export * from './neighbour-table-reader';

@@ -143,9 +143,14 @@ export function recommendModelKey(rebuildId: string): string {
   return `${recommendationsPrefix(rebuildId)}model.bin`;
 }
 
-/** Evaluation partials of one recommend part (summed by the orchestrator). */
+/** Evaluation partials of one recommend part (summed by the evaluate job). */
 export function recommendationsEvalKey(rebuildId: string, part: number): string {
   return `${recommendationsPrefix(rebuildId)}${shardName(part)}${OUTPUT_SUFFIX.recommendationsEval}`;
+}
+
+/** The customers the gallery shows: their recent purchases, recommendations and holdout hits (the evaluate job's). */
+export function customerSampleKey(rebuildId: string): string {
+  return `${recommendationsPrefix(rebuildId)}customer-sample.json`;
 }
 
 /** `rebuilds/<id>/gallery/`: the static gallery of a rebuild. */

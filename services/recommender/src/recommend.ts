@@ -1,9 +1,8 @@
 import { Readable } from 'node:stream';
-import { RebuildMemo, recommendJobSchema, type RecommendResult } from '@lookalike/core';
+import { recommendJobSchema, type RebuildMemo, type RecommendResult } from '@lookalike/core';
 import { defineHandler } from '@lookalike/queue';
 import {
   DEFAULT_METHOD,
-  decodeModel,
   recommendRangeAsync,
   submissionChunks,
   type PartEvaluation,
@@ -13,7 +12,6 @@ import {
   putJson,
   recommendationsEvalKey,
   recommendationsPartKey,
-  recommendModelKey,
   type ObjectStore,
 } from '@lookalike/storage';
 
@@ -23,10 +21,8 @@ import {
  * and every method's evaluation partial with the method and options (`PartEvaluation`); partials of all parts
  * sum to exactly the single-process figures.
  */
-export function createRecommendHandler(deps: { store: ObjectStore }) {
-  const models = new RebuildMemo<PreparedModel>({
-    load: async (rebuildId) => decodeModel(await deps.store.get(recommendModelKey(rebuildId))),
-  });
+export function createRecommendHandler(deps: { store: ObjectStore; models: RebuildMemo<PreparedModel> }) {
+  const { models } = deps;
   return defineHandler({
     schema: recommendJobSchema,
     async handle(data, job): Promise<RecommendResult> {

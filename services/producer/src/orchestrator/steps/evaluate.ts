@@ -2,7 +2,10 @@ import { childJob } from '../stage-children';
 import { prepared, recommends } from './prepare-recommend';
 import type { Step } from './step';
 
-/** One `evaluate` job: the parts into `submission.csv`, `evaluation.json` and `evaluation.md`; records the methods. */
+/**
+ * One `evaluate` job: the parts into `submission.csv`, `evaluation.json`, `evaluation.md` and the gallery's customer
+ * sample; records the methods.
+ */
 export const evaluate: Step = {
   name: 'evaluate',
   when: recommends,
@@ -12,6 +15,7 @@ export const evaluate: Step = {
       childJob('evaluate', {
         rebuildId,
         parts: r.parts,
+        customersPerJob: spec.customersPerJob,
         holdoutDays: spec.holdoutDays,
         customers: r.customers,
         holdoutCustomers: r.holdoutCustomers,

@@ -144,6 +144,7 @@ describe('rebuild steps', () => {
       data: {
         rebuildId: manifest.rebuildId,
         parts: 3,
+        customersPerJob: 250_000,
         holdoutDays: 7,
         customers: 900,
         holdoutCustomers: 80,
@@ -152,7 +153,9 @@ describe('rebuild steps', () => {
       },
     });
     const methods = [{ name: 'hybrid', map12: 0.1, recall12: 0.2, coverage: 0.5 }];
-    await evaluate.finish!(contextFor(store, both, manifest, { evaluate: { methods, ms: 1 } }));
+    await evaluate.finish!(
+      contextFor(store, both, manifest, { evaluate: { methods, sampledCustomers: 6, ms: 1 } }),
+    );
     expect(manifest.recommend.methods).toEqual(methods);
   });
 
