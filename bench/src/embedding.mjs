@@ -461,7 +461,7 @@ async function runPipelineOn(stack, storeKind, workersCount, items, warmItems) {
 /**
  * The work an embed job does besides the model, timed piece by piece in this process against the run's own store
  * (fs or s3rver) with another model name, so the cache is cold too (ROUND = 64 images, I/O concurrency 8, as in
- * services/embedder/src/embed-shard.ts): reading + hashing a round, the one pack listing and the one pack write of a
+ * packages/embedding/src/embed-shard.ts): reading + hashing a round, the one pack listing and the one pack write of a
  * job. CPU is this process's (the storage client) plus, for s3, the s3rver process's.
  */
 async function analyseOverheads(stack, sourceUrl, items) {

@@ -1,4 +1,10 @@
-import { checkModelUrl, createGuardedFetch, modelUrlPolicyFor, type PaddingMode, QUEUES } from '@lookalike/core';
+import {
+  checkModelUrl,
+  createGuardedFetch,
+  modelUrlPolicyFor,
+  type PaddingMode,
+  QUEUES,
+} from '@lookalike/core';
 import { runWorkerService } from '@lookalike/service-runtime';
 import { Embedder, ModelLoadError } from '@lookalike/vision';
 import { createEmbedShardHandler } from './embed-shard';

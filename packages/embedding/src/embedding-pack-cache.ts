@@ -46,7 +46,8 @@ export class EmbeddingPackCache {
     const candidates: { key: string; first: string; last: string }[] = [];
     for await (const entry of store.list(embeddingPackPrefix(modelId))) {
       const range = parseEmbeddingPackKey(entry.key);
-      if (range !== undefined && range.first <= last && range.last >= first) candidates.push({ key: entry.key, ...range });
+      if (range !== undefined && range.first <= last && range.last >= first)
+        candidates.push({ key: entry.key, ...range });
     }
     // The pack of exactly this range first (an unchanged corpus), then the ones reaching furthest into it.
     const score = (p: { key: string; first: string; last: string }) =>

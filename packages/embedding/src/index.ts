@@ -1,0 +1,2 @@
+export * from './embed-shard';
+export * from './embedding-pack-cache';
