@@ -4,6 +4,7 @@ export * from './covariance';
 export * from './pca';
 export * from './project';
 export * from './random';
+export * from './sample-rows';
 export * from './symmetric-eigen';
 export * from './tridiagonal';
 export * from './tridiagonal-eigen';

@@ -1,5 +1,5 @@
 import { fitJobSchema, type FitResult } from '@lookalike/core';
-import { encodePcaModel, fitPca, signedPower } from '@lookalike/linalg';
+import { encodePcaModel, fitPca, sampleRows, signedPower } from '@lookalike/linalg';
 import { defineHandler, UnrecoverableError } from '@lookalike/queue';
 import {
   embeddingsShardKey,
@@ -8,7 +8,6 @@ import {
   readVectorShardRows,
   type ObjectStore,
 } from '@lookalike/storage';
-import { sampleRows } from './sample-rows';
 
 /**
  * `fit` job: fits PCA on a bounded, deterministic sample of rows from every embedding shard (after the

@@ -9,6 +9,7 @@ import {
   fitPcaSync,
   l2Normalise,
   projectRowsSync,
+  sampleRows,
   SeededRandom,
   signedPower,
 } from '@lookalike/linalg';
@@ -23,7 +24,6 @@ import {
 } from '@lookalike/storage';
 import { createFitPcaHandler } from './fit-pca';
 import { createProjectShardHandler } from './project-shard';
-import { sampleRows } from './sample-rows';
 
 const DIM = 24;
 const ROWS = 60;
