@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import * as ort from 'onnxruntime-node';
+import { Rng } from '@lookalike/core';
 import { BundledModelSource } from '../dist/bundled-model-source.js';
 import { loadModelArtifacts } from '../dist/model-artifacts.js';
 import { FEATURE_VECTOR_NODE_SUFFIX } from '../dist/model-spec.js';
@@ -29,13 +30,8 @@ const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
 const now = () => process.hrtime.bigint();
 
 function randomBatch(n, seed) {
-  const out = new Float32Array(n * PIXELS);
-  let s = seed;
-  for (let i = 0; i < out.length; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s >>> 8) / 2 ** 24;
-  }
-  return out;
+  const rng = new Rng(seed);
+  return Float32Array.from({ length: n * PIXELS }, () => rng.float());
 }
 
 /** Images per second of `run(batch)` over at least IMAGES images, after one warm-up call. */

@@ -1,6 +1,6 @@
 // Test images generated with sharp (SVG → PNG/JPEG); nothing binary is committed.
 import sharp from 'sharp';
-import type { Logger } from '@lookalike/core';
+import { Rng, type Logger } from '@lookalike/core';
 import { TFJS_NODE_PACKAGES } from '../src/tfjs-backend';
 
 export interface GarmentOptions {
@@ -69,14 +69,11 @@ export function solid(
   return (format === 'png' ? img.png() : img.jpeg({ quality: 95 })).toBuffer();
 }
 
-/** Deterministic pseudo-random bytes (an LCG), so "random" inputs are reproducible. */
+/** Deterministic pseudo-random bytes (core's seeded `Rng`), so "random" inputs are reproducible. */
 export function pseudoRandomBytes(n: number, seed = 12345): Buffer {
+  const rng = new Rng(seed);
   const out = Buffer.alloc(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s >>> 24;
-  }
+  for (let i = 0; i < n; i++) out[i] = rng.uint32() >>> 24;
   return out;
 }
 

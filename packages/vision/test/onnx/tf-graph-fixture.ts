@@ -1,5 +1,6 @@
 // Hand-written TF.js graph models (GraphDef JSON + float32 weights) for the converter tests.
 import type * as tf from '@tensorflow/tfjs';
+import { Rng } from '@lookalike/core';
 import type { TfAttrValue, TfNode } from '../../src/onnx/tf-graph';
 
 const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
@@ -16,15 +17,10 @@ export const attr = {
   float: (): TfAttrValue => ({ type: 'DT_FLOAT' }),
 };
 
-/** Deterministic uniform values in [lo, hi) (an LCG), so "random" weights and inputs are reproducible. */
+/** Deterministic uniform values in [lo, hi) (core's seeded `Rng`), so "random" weights and inputs are reproducible. */
 export function seededValues(n: number, seed: number, lo = -1, hi = 1): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = lo + ((s >>> 8) / 2 ** 24) * (hi - lo);
-  }
-  return out;
+  const rng = new Rng(seed);
+  return Float32Array.from({ length: n }, () => rng.range(lo, hi));
 }
 
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
