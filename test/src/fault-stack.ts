@@ -163,15 +163,17 @@ export class FaultStack {
     const deadline = Date.now() + timeoutMs;
     for (const [name, url] of this.producerUrls) {
       if (!this.running(name)) continue;
-      while (
-        (await fetch(`${url}/healthz`)
-          .then((r) => r.status)
-          .catch(() => 0)) !== 200
-      ) {
-        if (Date.now() > deadline)
-          throw new Error(`${name} not healthy: ${this.group.recentOutput(name).slice(-10).join('\n')}`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
+      await pollUntil(
+        async () =>
+          (await fetch(`${url}/healthz`)
+            .then((r) => r.status)
+            .catch(() => 0)) === 200,
+        {
+          timeoutMs: Math.max(0, deadline - Date.now()),
+          intervalMs: 200,
+          timeoutMessage: () => `${name} not healthy: ${this.group.recentOutput(name).slice(-10).join('\n')}`,
+        },
+      );
     }
   }
 
