@@ -18,7 +18,7 @@ import {
 } from '@lookalike/local-servers';
 import { createQueue, createRedisConnection, type Job } from '@lookalike/queue';
 import { openObjectStore, type ObjectStore } from '@lookalike/storage';
-import { api as apiCall, servicesS3Env, type StatusBody } from './helpers';
+import { api as apiCall, pollRebuild, servicesS3Env, type StatusBody } from './helpers';
 
 /** The queue each kind of worker takes jobs from. */
 export const QUEUE_OF: Record<Exclude<LocalServiceName, 'producer'>, QueueName> & { producer: QueueName } = {
@@ -242,27 +242,13 @@ export class FaultStack {
   }
 
   /** Polls a rebuild's status until `done(status)`, through whichever producer answers. */
-  async poll(
+  poll(
     rebuildId: string,
     done: (s: StatusBody) => boolean,
     timeoutMs: number,
     intervalMs = 250,
   ): Promise<StatusBody> {
-    let last: StatusBody | undefined;
-    return pollUntil(
-      async () => {
-        const res = await this.api<StatusBody>(`/rebuilds/${rebuildId}`).catch(() => undefined);
-        if (res?.status !== 200) return undefined;
-        last = res.body;
-        return done(res.body) && res.body;
-      },
-      {
-        timeoutMs,
-        intervalMs,
-        timeoutMessage: () =>
-          `rebuild ${rebuildId}: condition not met in ${timeoutMs} ms; last: ${JSON.stringify(last)}`,
-      },
-    );
+    return pollRebuild((path) => this.api(path), rebuildId, done, timeoutMs, intervalMs);
   }
 
   /** Removes the embedding cache, so that the next rebuild really embeds (and can be interrupted mid-embed). */

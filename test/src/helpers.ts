@@ -28,21 +28,25 @@ export async function api<T>(
   return { status: res.status, body: (await res.json()) as T };
 }
 
+/** Reads `GET <path>` from some producer (e.g. whichever of several answers). */
+export type ApiReader = (path: string) => Promise<{ status: number; body: unknown }>;
+
 /**
- * Polls a rebuild's status until `done` says so. Connection errors are retried: the producer
- * may be restarting.
+ * Polls a rebuild's status until `done` says so. Connection errors and answers other than 200 are
+ * retried: the producer may be restarting.
  */
 export async function pollRebuild(
-  apiUrl: ApiTarget,
+  source: ApiTarget | ApiReader,
   rebuildId: string,
   done: (status: StatusBody) => boolean,
   timeoutMs: number,
   intervalMs = 200,
 ): Promise<StatusBody> {
+  const read: ApiReader = typeof source === 'function' ? source : (path) => api(source, path);
   let last: StatusBody | undefined;
   return pollUntil(
     async () => {
-      const res = await api<StatusBody>(apiUrl, `/rebuilds/${rebuildId}`).catch(() => undefined);
+      const res = await read(`/rebuilds/${rebuildId}`).catch(() => undefined);
       if (res?.status !== 200) return undefined;
       last = rebuildStatusResponseSchema.parse(res.body);
       return done(last) && last;
