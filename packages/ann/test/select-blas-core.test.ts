@@ -1,4 +1,10 @@
-import { selectBlasCore, type BlasProbeResult, type BlasSelfCheckResult, type CpuFeatures } from '../src';
+import {
+  selectBlasCore,
+  type BlasProbeResult,
+  type BlasSelfCheckResult,
+  type CpuFeatures,
+  type SelectBlasCoreOptions,
+} from '../src';
 
 // The selection with given CPU features and given library-detected cores: `probe` answers as an
 // OpenBLAS would for each OPENBLAS_CORETYPE, so no second kernel is ever loaded here, and `env` is
@@ -41,18 +47,28 @@ function recordingLogger() {
 
 const notLoaded = () => false;
 
+/**
+ * The selection with `lib` as the OpenBLAS, a plain `env` (empty unless given), a recording logger, an AVX-512 CPU
+ * and OpenBLAS not loaded yet, unless `options` say otherwise.
+ */
+async function select(lib: ReturnType<typeof library>, options: SelectBlasCoreOptions = {}) {
+  const env = options.env ?? {};
+  const logger = recordingLogger();
+  const selection = await selectBlasCore({
+    logger,
+    probe: lib.probe,
+    features: AVX512,
+    blasLoaded: notLoaded,
+    ...options,
+    env,
+  });
+  return { selection, env, logger };
+}
+
 describe('selectBlasCore', () => {
   it('selects SkylakeX where OpenBLAS falls back to Prescott on an AVX-512 CPU, after its self-check', async () => {
     const lib = library('Prescott');
-    const env: NodeJS.ProcessEnv = {};
-    const logger = recordingLogger();
-    const s = await selectBlasCore({
-      env,
-      logger,
-      probe: lib.probe,
-      features: AVX512,
-      blasLoaded: notLoaded,
-    });
+    const { selection: s, env, logger } = await select(lib);
     expect(lib.calls).toEqual([undefined, 'SkylakeX']);
     expect(env.OPENBLAS_CORETYPE).toBe('SkylakeX');
     expect(s).toMatchObject({ core: 'SkylakeX', action: 'selected', detected: 'Prescott' });
@@ -67,20 +83,12 @@ describe('selectBlasCore', () => {
 
   it('selects Haswell on an AVX2 + FMA CPU, with the name as OpenBLAS spells it', async () => {
     const lib = library('Nehalem');
-    const env: NodeJS.ProcessEnv = {};
-    const s = await selectBlasCore({ env, probe: lib.probe, features: AVX2, blasLoaded: notLoaded });
+    const { selection: s, env } = await select(lib, { features: AVX2 });
     expect(s.message).toBe('blas core Haswell (selected: avx2+fma, library detected Nehalem)');
     expect(env.OPENBLAS_CORETYPE).toBe('Haswell');
 
     const named = library('Cooperlake', { skylakex: { core: 'SkylakeX' } });
-    const env2: NodeJS.ProcessEnv = {};
-    const s2 = await selectBlasCore({
-      env: env2,
-      setting: 'skylakex',
-      probe: named.probe,
-      features: AVX512,
-      blasLoaded: notLoaded,
-    });
+    const { selection: s2, env: env2 } = await select(named, { setting: 'skylakex' });
     expect(s2.message).toBe(
       'blas core SkylakeX (selected: LOOKALIKE_BLAS_CORETYPE=skylakex, library detected Cooperlake)',
     );
@@ -89,15 +97,7 @@ describe('selectBlasCore', () => {
 
   it('keeps an OPENBLAS_CORETYPE set by the environment and says so', async () => {
     const lib = library('Prescott');
-    const env: NodeJS.ProcessEnv = { OPENBLAS_CORETYPE: 'Haswell' };
-    const logger = recordingLogger();
-    const s = await selectBlasCore({
-      env,
-      logger,
-      probe: lib.probe,
-      features: AVX512,
-      blasLoaded: notLoaded,
-    });
+    const { selection: s, env, logger } = await select(lib, { env: { OPENBLAS_CORETYPE: 'Haswell' } });
     expect(lib.calls).toEqual(['Haswell']);
     expect(env.OPENBLAS_CORETYPE).toBe('Haswell');
     expect(s.action).toBe('kept');
@@ -108,15 +108,7 @@ describe('selectBlasCore', () => {
 
   it('warns when the environment names a core OpenBLAS does not have', async () => {
     const lib = library('Cooperlake', { Skylake: { core: 'Cooperlake', unknownCoretype: true } });
-    const env: NodeJS.ProcessEnv = { OPENBLAS_CORETYPE: 'Skylake' };
-    const logger = recordingLogger();
-    const s = await selectBlasCore({
-      env,
-      logger,
-      probe: lib.probe,
-      features: AVX512,
-      blasLoaded: notLoaded,
-    });
+    const { selection: s, env, logger } = await select(lib, { env: { OPENBLAS_CORETYPE: 'Skylake' } });
     expect(env.OPENBLAS_CORETYPE).toBe('Skylake');
     expect(s.core).toBe('Cooperlake');
     expect(logger.lines.map((l) => [l.level, l.msg])).toEqual([
@@ -129,8 +121,7 @@ describe('selectBlasCore', () => {
 
   it('keeps a core OpenBLAS recognised (Cooperlake on Zen 5) with one probe', async () => {
     const lib = library('Cooperlake');
-    const env: NodeJS.ProcessEnv = {};
-    const s = await selectBlasCore({ env, probe: lib.probe, features: AVX512, blasLoaded: notLoaded });
+    const { selection: s, env } = await select(lib);
     expect(lib.calls).toEqual([undefined]);
     expect(env.OPENBLAS_CORETYPE).toBeUndefined();
     expect(s.message).toBe('blas core Cooperlake (kept: library detected Cooperlake, not a generic core)');
@@ -154,15 +145,7 @@ describe('selectBlasCore', () => {
     ],
   ])('falls back to the library default when the chosen core %s', async (_what, answer, why) => {
     const lib = library('Prescott', { SkylakeX: answer });
-    const env: NodeJS.ProcessEnv = {};
-    const logger = recordingLogger();
-    const s = await selectBlasCore({
-      env,
-      logger,
-      probe: lib.probe,
-      features: AVX512,
-      blasLoaded: notLoaded,
-    });
+    const { selection: s, env, logger } = await select(lib);
     expect(env.OPENBLAS_CORETYPE).toBeUndefined();
     expect(s).toMatchObject({ core: 'Prescott', action: 'fallback' });
     expect(logger.lines.map((l) => [l.level, l.msg])).toEqual([
@@ -176,14 +159,7 @@ describe('selectBlasCore', () => {
       ['off', 'production'],
     ] as const) {
       const lib = library('Prescott');
-      const env: NodeJS.ProcessEnv = { NODE_ENV: nodeEnv };
-      const s = await selectBlasCore({
-        env,
-        setting,
-        probe: lib.probe,
-        features: AVX512,
-        blasLoaded: notLoaded,
-      });
+      const { selection: s, env } = await select(lib, { env: { NODE_ENV: nodeEnv }, setting });
       expect(lib.calls).toEqual([undefined]);
       expect(env.OPENBLAS_CORETYPE).toBeUndefined();
       expect(s).toMatchObject({ core: 'Prescott', action: 'kept' });
@@ -192,15 +168,7 @@ describe('selectBlasCore', () => {
 
   it('changes nothing once OpenBLAS is loaded in the process', async () => {
     const lib = library('Prescott');
-    const env: NodeJS.ProcessEnv = {};
-    const logger = recordingLogger();
-    const s = await selectBlasCore({
-      env,
-      logger,
-      probe: lib.probe,
-      features: AVX512,
-      blasLoaded: () => true,
-    });
+    const { selection: s, env, logger } = await select(lib, { blasLoaded: () => true });
     expect(lib.calls).toEqual([]);
     expect(env.OPENBLAS_CORETYPE).toBeUndefined();
     expect(logger.lines[0]).toMatchObject({ level: 'warn', msg: expect.stringMatching(/already loaded/) });
