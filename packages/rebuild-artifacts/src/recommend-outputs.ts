@@ -38,19 +38,30 @@ async function readPart(store: ObjectStore, rebuildId: string, part: number): Pr
   return getJson(store, recommendationsEvalKey(rebuildId, part), parsePartEvaluation);
 }
 
-/** Sums every part's evaluation partials into the figures of one pass over all customers (in `METHODS` order). */
+/** The run's method and options (every part records the same) and its figures, in `METHODS` order. */
+interface CombinedEvaluation {
+  run: Pick<PartEvaluation, 'submissionMethod' | 'options'>;
+  results: EvaluationResult[];
+}
+
+/** Reads every part's evaluation once and sums the partials into the figures of one pass over all customers. */
 async function combinePartEvaluations(
   store: ObjectStore,
   rebuildId: string,
   parts: number,
-): Promise<EvaluationResult[]> {
+): Promise<CombinedEvaluation> {
   const byMethod = new Map<string, EvaluationPartial[]>();
+  let run: CombinedEvaluation['run'] | undefined;
   for (let part = 0; part < parts; part++) {
-    for (const [method, partial] of Object.entries((await readPart(store, rebuildId, part)).methods)) {
+    const evaluation = await readPart(store, rebuildId, part);
+    run ??= { submissionMethod: evaluation.submissionMethod, options: evaluation.options };
+    for (const [method, partial] of Object.entries(evaluation.methods)) {
       byMethod.set(method, [...(byMethod.get(method) ?? []), partial]);
     }
   }
-  return METHODS.filter((m) => byMethod.has(m)).map((m) => combineEvaluations(byMethod.get(m)!));
+  if (!run) throw new RangeError(`rebuild ${rebuildId}: no recommend parts to evaluate`);
+  const results = METHODS.filter((m) => byMethod.has(m)).map((m) => combineEvaluations(byMethod.get(m)!));
+  return { run, results };
 }
 
 function methodFigures(results: EvaluationResult[]): MethodFigures[] {
@@ -91,34 +102,32 @@ function evaluationReport(
 async function writeEvaluation(
   store: ObjectStore,
   data: EvaluateJobData,
-  results: EvaluationResult[],
+  combined: CombinedEvaluation,
 ): Promise<void> {
-  const { submissionMethod, options } = await readPart(store, data.rebuildId, 0);
+  const { run, results } = combined;
   await putJson(store, evaluationKey(data.rebuildId), {
     rebuildId: data.rebuildId,
     holdoutDays: data.holdoutDays,
-    submissionMethod,
-    options,
+    submissionMethod: run.submissionMethod,
+    options: run.options,
     methods: results,
     publishedRealData: PUBLISHED_HM_RESULTS,
   });
-  await store.put(
-    evaluationReportKey(data.rebuildId),
-    Buffer.from(evaluationReport(data, results, { submissionMethod, options })),
-    { contentType: 'text/markdown' },
-  );
+  await store.put(evaluationReportKey(data.rebuildId), Buffer.from(evaluationReport(data, results, run)), {
+    contentType: 'text/markdown',
+  });
 }
 
 /**
  * The recommend stage's outputs for people and Kaggle, from its parts: `submission.csv`, then `evaluation.json`
- * and `evaluation.md`; returns every method's figures for the manifest.
+ * and `evaluation.md` (each part's evaluation read once); returns every method's figures for the manifest.
  */
 export async function writeRecommendOutputs(
   store: ObjectStore,
   data: EvaluateJobData,
 ): Promise<MethodFigures[]> {
   await writeSubmission(store, data.rebuildId, data.parts);
-  const results = await combinePartEvaluations(store, data.rebuildId, data.parts);
-  await writeEvaluation(store, data, results);
-  return methodFigures(results);
+  const combined = await combinePartEvaluations(store, data.rebuildId, data.parts);
+  await writeEvaluation(store, data, combined);
+  return methodFigures(combined.results);
 }
