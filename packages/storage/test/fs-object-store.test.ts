@@ -84,24 +84,14 @@ describe('FsObjectStore', () => {
     expect(await readdir(outside)).toEqual(['secret']);
   });
 
-  it('never exposes a partial file to readers while writers race on one key', async () => {
+  // That readers never see a torn object while writers race is in the conformance suite; here, what only the
+  // filesystem shows: no temporary file is left beside the object.
+  it('leaves no temporary file behind when writers race on one key', async () => {
     const size = 2 * 1024 * 1024;
     const versions = Array.from({ length: 8 }, (_, i) => Buffer.alloc(size + i * 4096, i + 1));
-    await store.put('race/key.bin', versions[0]!);
-    let writing = true;
-    let reads = 0;
-    const reader = (async () => {
-      while (writing) {
-        const got = await store.get('race/key.bin');
-        reads++;
-        if (!versions.some((v) => v.equals(got)))
-          throw new Error(`partial or mixed read of ${got.length} bytes`);
-      }
-    })();
     const writer = async (w: number) => {
       for (let round = 0; round < 5; round++) {
         const body = versions[(w + round) % versions.length]!;
-        // Half of the writes stream in small chunks to make a torn write likely if renames were not atomic.
         await store.put(
           'race/key.bin',
           round % 2 ? Readable.from([body.subarray(0, size / 2), body.subarray(size / 2)]) : body,
@@ -109,9 +99,6 @@ describe('FsObjectStore', () => {
       }
     };
     await Promise.all(Array.from({ length: 8 }, (_, w) => writer(w)));
-    writing = false;
-    await reader;
-    expect(reads).toBeGreaterThan(0);
     const final = await store.get('race/key.bin');
     expect(versions.some((v) => v.equals(final))).toBe(true);
     expect(await readdir(join(root, 'race'))).toEqual(['key.bin']); // no temp files left
